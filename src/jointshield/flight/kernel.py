@@ -1,0 +1,505 @@
+"""The batched flight kernel: N trajectories integrated together, each with its own adaptive step.
+
+Plain functions on arrays of SI floats (see ``_numba.py`` for the compile switch). The public face is
+:mod:`jointshield.flight.propagate`; nothing here knows of places, names or units other than SI.
+
+Method
+------
+- Equations of motion of a point mass in the Earth-rotation-only inertial frame (ECI, aligned with
+  ECEF at the trajectory's own time zero): gravity (point mass + J2), thrust, and drag against an
+  atmosphere that turns with the Earth (air-relative velocity ``v - ω × r``).
+- Integrator: the explicit Runge–Kutta 8(5,3) pair of Dormand & Prince (DOP853; Hairer, Nørsett &
+  Wanner, *Solving ODEs I*, §II.10), with scipy's coefficients and the same error norm and step-size
+  control as ``scipy.integrate.solve_ivp(method="DOP853")``, so that the two agree step for step in
+  spirit and the reference path can check this one.
+- Discontinuities of the right-hand side (end of the vertical rise and of the pitch-over, staging,
+  thrust cut-off) are *breakpoints*: a step never straddles one, so the high order is kept. Which
+  stage burns and how the vehicle steers is decided once per step from the step's mid-time.
+- Events (apogee, reentry altitude, impact) are found after each accepted step from a sign change of
+  the event function, then located by the Illinois method on the event function of a DOP853 step of
+  trial length from the step's start: the located state is as accurate as the integration itself,
+  not interpolated.
+
+Batch layout (leading axis N): ``y0 (N, 6)`` ECI position (m) and velocity (m/s); ``ctrl (N, N_CTRL)``
+per-trajectory control (columns ``C_*``); the vehicle (stage table, drag table) is shared by the batch.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.integrate._ivp import dop853_coefficients as _dop
+
+from .._numba import njit, njit_inline, njit_parallel, prange
+from ..earth.atmosphere import us76_density_sound_speed
+from ..earth.frames import geodetic_latitude_altitude_xyz
+from ..earth.gravity import gravity_xyz
+
+# --- DOP853 tableau (scipy's, the 12 stages of the step proper; the dense-output stages are unused).
+_NS = 12
+_A = np.ascontiguousarray(_dop.A[:_NS, :_NS])
+_B = np.ascontiguousarray(_dop.B)
+_C = np.ascontiguousarray(_dop.C[:_NS])
+_E3 = np.ascontiguousarray(_dop.E3)
+_E5 = np.ascontiguousarray(_dop.E5)
+_SAFETY = 0.9
+_MIN_FACTOR = 0.2
+_MAX_FACTOR = 10.0
+_ERR_EXP = -1.0 / 8.0  # error estimator order 7
+
+# --- Columns of the per-trajectory control row ``ctrl``.
+C_AZIMUTH = 0  # launch azimuth (rad, from north, clockwise) used by the pitch-over
+C_KICK = 1  # pitch-over angle from the vertical reached at the end of the pitch-over (rad)
+C_T_VERTICAL = 2  # end of the vertical rise (s)
+C_T_PITCH = 3  # duration of the pitch-over (s)
+C_T_CUTOFF = 4  # thrust cut-off (s); 0 for a trajectory that starts in free flight
+C_BETA = 5  # ballistic coefficient m/(Cd·A) of what flies after cut-off (kg/m²); 0 or inf: no drag
+C_H_IMPACT = 6  # altitude of the impact surface (m)
+C_H_REENTRY = 7  # altitude that counts as reentry (m)
+N_CTRL = 8
+
+# --- Columns of the shared stage table ``stages`` (one row per stage, in firing order).
+S_T_START = 0  # ignition time (s)
+S_T_END = 1  # burn-out time (s)
+S_MDOT = 2  # propellant mass flow (kg/s)
+S_M_START = 3  # vehicle mass at ignition (kg), payload and upper stages included
+S_THRUST = 4  # thrust (N)
+N_STAGE_COLS = 5
+
+# --- Events and end states.
+EV_BURNOUT = 0
+EV_APOGEE = 1
+EV_REENTRY = 2
+EV_IMPACT = 3
+N_EVENTS = 4
+EVENT_NAMES = ("burnout", "apogee", "reentry", "impact")
+
+ST_IMPACT = 0  # reached the impact surface
+ST_TMAX = 1  # still flying at t_max
+ST_MAX_STEPS = 2  # step budget exhausted (or step size underflow)
+ST_BELOW_SURFACE = 3  # started below the impact surface
+STATUS_NAMES = ("impact", "t_max", "max_steps", "below_surface")
+
+# --- Earth parameter vector ``earth`` (floats so that kernels take one array).
+E_MU, E_J2, E_A, E_F, E_OMEGA, E_ATMOSPHERE = range(6)
+
+
+def earth_vector(model) -> np.ndarray:
+    """Pack an :class:`~jointshield.earth.models.EarthModel` into the kernel's float vector."""
+    return np.array(
+        [model.mu_m3_s2, model.j2, model.a_m, model.f, model.omega_rad_s, 1.0 if model.atmosphere else 0.0]
+    )
+
+
+@njit_inline
+def _interp_clamped(x, xs, ys):
+    """Linear interpolation in a table, constant beyond its ends."""
+    n = xs.shape[0]
+    if x <= xs[0]:
+        return ys[0]
+    if x >= xs[n - 1]:
+        return ys[n - 1]
+    k = 1
+    while xs[k] < x:
+        k += 1
+    w = (x - xs[k - 1]) / (xs[k] - xs[k - 1])
+    return ys[k - 1] + w * (ys[k] - ys[k - 1])
+
+
+@njit
+def _rhs(t, y, out, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab):
+    """Time derivative of the ECI state ``y`` (6,) into ``out`` (6,).
+
+    ``t_phase`` (the step's mid-time) chooses the burning stage and the steering mode, so that a step
+    sees one smooth right-hand side; ``t`` sets everything that varies continuously (mass).
+    """
+    x, yy, z = y[0], y[1], y[2]
+    vx, vy, vz = y[3], y[4], y[5]
+    mu = earth[E_MU]
+    omega = earth[E_OMEGA]
+    ax, ay, az = gravity_xyz(x, yy, z, mu, earth[E_J2], earth[E_A])
+
+    # Velocity relative to the air, which turns with the Earth: v - ω×r, ω along +z.
+    vrx = vx + omega * yy
+    vry = vy - omega * x
+    vrz = vz
+    vrel = math.sqrt(vrx * vrx + vry * vry + vrz * vrz)
+
+    powered = t_phase < ctrl[C_T_CUTOFF]
+    beta = ctrl[C_BETA]
+    has_air = earth[E_ATMOSPHERE] != 0.0 and (powered or (beta > 0.0 and beta < np.inf))
+    need_geo = has_air or (powered and t_phase < ctrl[C_T_VERTICAL] + ctrl[C_T_PITCH])
+    lat = 0.0
+    h = 0.0
+    if need_geo:
+        lat, h = geodetic_latitude_altitude_xyz(x, yy, z, earth[E_A], earth[E_F])
+
+    if powered:
+        k = 0
+        n_st = stages.shape[0]
+        while k < n_st - 1 and t_phase >= stages[k, S_T_END]:
+            k += 1
+        mass = stages[k, S_M_START] - stages[k, S_MDOT] * (t - stages[k, S_T_START])
+        accel = stages[k, S_THRUST] / mass
+        t_vert = ctrl[C_T_VERTICAL]
+        if t_phase < t_vert + ctrl[C_T_PITCH]:
+            # Local geodetic up, and the horizontal direction of the launch azimuth.
+            lon = math.atan2(yy, x)
+            cl, sl = math.cos(lat), math.sin(lat)
+            co, so = math.cos(lon), math.sin(lon)
+            ux, uy, uz = cl * co, cl * so, sl
+            if t_phase < t_vert:
+                dx, dy, dz = ux, uy, uz
+            else:
+                tilt = ctrl[C_KICK] * (t - t_vert) / ctrl[C_T_PITCH]
+                ex, ey = -so, co
+                nx, ny, nz = -sl * co, -sl * so, cl
+                sa, ca = math.sin(ctrl[C_AZIMUTH]), math.cos(ctrl[C_AZIMUTH])
+                hx, hy, hz = sa * ex + ca * nx, sa * ey + ca * ny, ca * nz
+                ct, st = math.cos(tilt), math.sin(tilt)
+                dx, dy, dz = ct * ux + st * hx, ct * uy + st * hy, ct * uz + st * hz
+        else:
+            # Gravity turn: thrust along the air-relative velocity (zero angle of attack).
+            dx, dy, dz = vrx / vrel, vry / vrel, vrz / vrel
+        ax += accel * dx
+        ay += accel * dy
+        az += accel * dz
+        if has_air and vrel > 0.0:
+            rho, sound = us76_density_sound_speed(h)
+            if rho > 0.0:
+                cd = _interp_clamped(vrel / sound, mach_tab, cd_tab)
+                q = -0.5 * rho * cd * area_m2 * vrel / mass
+                ax += q * vrx
+                ay += q * vry
+                az += q * vrz
+    else:
+        if has_air and vrel > 0.0:
+            rho, sound = us76_density_sound_speed(h)
+            if rho > 0.0:
+                q = -0.5 * rho * vrel / beta
+                ax += q * vrx
+                ay += q * vry
+                az += q * vrz
+
+    out[0] = vx
+    out[1] = vy
+    out[2] = vz
+    out[3] = ax
+    out[4] = ay
+    out[5] = az
+
+
+@njit
+def _step(t, y, h, K, y_new, y_tmp, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab):
+    """One DOP853 step of length ``h`` from ``(t, y)``; ``K[0]`` must hold f(t, y).
+
+    Fills ``K[1:13]`` and ``y_new``; K[12] is f(t + h, y_new) for the error estimate.
+    """
+    for s in range(1, _NS):
+        for i in range(6):
+            acc = 0.0
+            for j in range(s):
+                acc += _A[s, j] * K[j, i]
+            y_tmp[i] = y[i] + h * acc
+        _rhs(t + _C[s] * h, y_tmp, K[s], t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab)
+    for i in range(6):
+        acc = 0.0
+        for j in range(_NS):
+            acc += _B[j] * K[j, i]
+        y_new[i] = y[i] + h * acc
+    _rhs(t + h, y_new, K[_NS], t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab)
+
+
+@njit
+def _error_norm(K, h, y, y_new, rtol, atol):
+    """scipy's DOP853 error norm (``DOP853._estimate_error_norm``)."""
+    e5 = 0.0
+    e3 = 0.0
+    for i in range(6):
+        sc = atol + rtol * max(abs(y[i]), abs(y_new[i]))
+        a5 = 0.0
+        a3 = 0.0
+        for j in range(_NS + 1):
+            a5 += _E5[j] * K[j, i]
+            a3 += _E3[j] * K[j, i]
+        e5 += (a5 / sc) ** 2
+        e3 += (a3 / sc) ** 2
+    if e5 == 0.0 and e3 == 0.0:
+        return 0.0
+    return abs(h) * e5 / math.sqrt((e5 + 0.01 * e3) * 6.0)
+
+
+@njit
+def _event_values(y, ctrl, earth):
+    """Event functions at state ``y``: (altitude rate, altitude above reentry, altitude above impact).
+
+    Each event fires when its function goes from positive to non-positive.
+    """
+    x, yy, z = y[0], y[1], y[2]
+    lat, h = geodetic_latitude_altitude_xyz(x, yy, z, earth[E_A], earth[E_F])
+    omega = earth[E_OMEGA]
+    lon = math.atan2(yy, x)
+    cl = math.cos(lat)
+    # Rate of geodetic altitude: the Earth-relative velocity along the ellipsoid normal.
+    hdot = (cl * math.cos(lon) * (y[3] + omega * yy) + cl * math.sin(lon) * (y[4] - omega * x)
+            + math.sin(lat) * y[5])
+    return hdot, h - ctrl[C_H_REENTRY], h - ctrl[C_H_IMPACT]
+
+
+@njit_inline
+def _event_value(which, y, ctrl, earth):
+    g0, g1, g2 = _event_values(y, ctrl, earth)
+    if which == EV_APOGEE:
+        return g0
+    if which == EV_REENTRY:
+        return g1
+    return g2
+
+
+@njit
+def _locate(which, t, y, h, g_a, g_b, K, K2, y_ev, y_tmp, t_phase, ctrl, earth, stages, area_m2,
+            mach_tab, cd_tab, t_tol):
+    """Time offset τ in (0, h] where event ``which`` crosses zero, by the Illinois method.
+
+    The event function is evaluated on full DOP853 steps of trial length τ from ``(t, y)``; ``K[0]``
+    holds f(t, y). On return ``y_ev`` holds the state at t + τ.
+    """
+    for i in range(6):
+        K2[0, i] = K[0, i]
+    a, fa = 0.0, g_a
+    b, fb = h, g_b
+    side = 0
+    tau = b
+    for _ in range(80):
+        tau = b - fb * (b - a) / (fb - fa)
+        if not (tau > a and tau < b):
+            tau = 0.5 * (a + b)
+        _step(t, y, tau, K2, y_ev, y_tmp, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab)
+        fc = _event_value(which, y_ev, ctrl, earth)
+        if fc > 0.0:
+            a, fa = tau, fc
+            if side == -1:
+                fb *= 0.5
+            side = -1
+        else:
+            b, fb = tau, fc
+            if side == 1:
+                fa *= 0.5
+            side = 1
+        if b - a <= t_tol:
+            break
+    # Report the state at the end of the bracket where the event function has crossed.
+    if tau != b:
+        tau = b
+        _step(t, y, tau, K2, y_ev, y_tmp, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab)
+    return tau
+
+
+@njit_inline
+def _record(rec, rec_n, n, t, y):
+    k = rec_n[n]
+    if k < rec.shape[1]:
+        rec[n, k, 0] = t
+        for i in range(6):
+            rec[n, k, 1 + i] = y[i]
+        rec_n[n] = k + 1
+
+
+@njit
+def _initial_step(t, y, f0, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab, rtol, atol, h_max):
+    """Hairer–Nørsett–Wanner initial step (as scipy's ``select_initial_step``), order 7."""
+    d0 = 0.0
+    d1 = 0.0
+    for i in range(6):
+        sc = atol + abs(y[i]) * rtol
+        d0 += (y[i] / sc) ** 2
+        d1 += (f0[i] / sc) ** 2
+    d0 = math.sqrt(d0 / 6.0)
+    d1 = math.sqrt(d1 / 6.0)
+    h0 = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
+    h0 = min(h0, h_max)
+    y1 = np.empty(6)
+    f1 = np.empty(6)
+    for i in range(6):
+        y1[i] = y[i] + h0 * f0[i]
+    _rhs(t + h0, y1, f1, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab)
+    d2 = 0.0
+    for i in range(6):
+        sc = atol + abs(y[i]) * rtol
+        d2 += ((f1[i] - f0[i]) / sc) ** 2
+    d2 = math.sqrt(d2 / 6.0) / h0
+    if d1 <= 1e-15 and d2 <= 1e-15:
+        h1 = max(1e-6, h0 * 1e-3)
+    else:
+        h1 = (0.01 / max(d1, d2)) ** (1.0 / 8.0)
+    return min(100.0 * h0, h1, h_max)
+
+
+@njit
+def _fly_one(n, y0, ctrl, breaks, earth, stages, area_m2, mach_tab, cd_tab, t_max, rtol, atol,
+             max_steps, status, t_end, y_end, ev_t, ev_y, n_steps, rec, rec_n):
+    """Integrate trajectory ``n`` from time 0 to impact or ``t_max``; write its row of the outputs."""
+    K = np.empty((_NS + 1, 6))
+    K2 = np.empty((_NS + 1, 6))
+    y = y0.copy()
+    y_new = np.empty(6)
+    y_tmp = np.empty(6)
+    y_ev = np.empty(6)
+    t = 0.0
+    t_tol = 1e-7
+    for e in range(N_EVENTS):
+        ev_t[n, e] = np.nan
+    _record(rec, rec_n, n, t, y)
+
+    g_apo, g_re, g_imp = _event_values(y, ctrl, earth)
+    if g_imp < -1.0:
+        status[n] = ST_BELOW_SURFACE
+        t_end[n] = t
+        for i in range(6):
+            y_end[n, i] = y[i]
+        return
+    if ctrl[C_T_CUTOFF] <= 0.0:
+        ev_t[n, EV_BURNOUT] = 0.0
+        for i in range(6):
+            ev_y[n, EV_BURNOUT, i] = y[i]
+
+    ib = 0  # next breakpoint
+    nb = breaks.shape[0]
+    t_next = breaks[0] if nb > 0 else np.inf
+    need_f0 = True
+    h_abs = -1.0
+    rejected = False
+    steps = 0
+    st = ST_TMAX
+    while True:
+        if t >= t_max:
+            st = ST_TMAX
+            break
+        bound = min(t_next, t_max)
+        if need_f0:
+            t_phase0 = t + 1e-9 * max(1.0, abs(t))
+            _rhs(t, y, K[0], t_phase0, ctrl, earth, stages, area_m2, mach_tab, cd_tab)
+            if h_abs < 0.0:
+                h_abs = _initial_step(t, y, K[0], t_phase0, ctrl, earth, stages, area_m2, mach_tab,
+                                      cd_tab, rtol, atol, bound - t)
+            need_f0 = False
+        hit_break = False
+        h = h_abs
+        if t + h >= bound:
+            h = bound - t
+            hit_break = True
+        t_phase = t + 0.5 * h
+        _step(t, y, h, K, y_new, y_tmp, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab)
+        err = _error_norm(K, h, y, y_new, rtol, atol)
+        steps += 1
+        if steps > max_steps or h < 1e-12 * max(1.0, t):
+            st = ST_MAX_STEPS
+            break
+        if err > 1.0:
+            h_abs = h * max(_MIN_FACTOR, _SAFETY * err**_ERR_EXP)
+            rejected = True
+            continue
+
+        # Accepted: look for events inside the step, earliest first.
+        n_apo, n_re, n_imp = _event_values(y_new, ctrl, earth)
+        tau_imp = np.inf
+        if g_imp > 0.0 and n_imp <= 0.0:
+            tau_imp = _locate(EV_IMPACT, t, y, h, g_imp, n_imp, K, K2, y_ev, y_tmp, t_phase, ctrl,
+                              earth, stages, area_m2, mach_tab, cd_tab, t_tol)
+            ev_t[n, EV_IMPACT] = t + tau_imp
+            for i in range(6):
+                ev_y[n, EV_IMPACT, i] = y_ev[i]
+        if g_apo > 0.0 and n_apo <= 0.0 and np.isnan(ev_t[n, EV_APOGEE]):
+            tau = _locate(EV_APOGEE, t, y, h, g_apo, n_apo, K, K2, y_ev, y_tmp, t_phase, ctrl, earth,
+                          stages, area_m2, mach_tab, cd_tab, t_tol)
+            if tau <= tau_imp:
+                ev_t[n, EV_APOGEE] = t + tau
+                for i in range(6):
+                    ev_y[n, EV_APOGEE, i] = y_ev[i]
+                _record(rec, rec_n, n, t + tau, y_ev)
+        if g_re > 0.0 and n_re <= 0.0 and np.isnan(ev_t[n, EV_REENTRY]):
+            tau = _locate(EV_REENTRY, t, y, h, g_re, n_re, K, K2, y_ev, y_tmp, t_phase, ctrl, earth,
+                          stages, area_m2, mach_tab, cd_tab, t_tol)
+            if tau <= tau_imp:
+                ev_t[n, EV_REENTRY] = t + tau
+                for i in range(6):
+                    ev_y[n, EV_REENTRY, i] = y_ev[i]
+                _record(rec, rec_n, n, t + tau, y_ev)
+        if tau_imp < np.inf:
+            t = ev_t[n, EV_IMPACT]
+            for i in range(6):
+                y[i] = ev_y[n, EV_IMPACT, i]
+            _record(rec, rec_n, n, t, y)
+            st = ST_IMPACT
+            break
+
+        if hit_break:
+            t = bound
+        else:
+            t = t + h
+        for i in range(6):
+            y[i] = y_new[i]
+        g_apo, g_re, g_imp = n_apo, n_re, n_imp
+        _record(rec, rec_n, n, t, y)
+
+        if hit_break and t < t_max:
+            if t == ctrl[C_T_CUTOFF]:
+                ev_t[n, EV_BURNOUT] = t
+                for i in range(6):
+                    ev_y[n, EV_BURNOUT, i] = y[i]
+            ib += 1
+            t_next = breaks[ib] if ib < nb else np.inf
+            # The right-hand side changes here: start the next step from a fresh derivative.
+            need_f0 = True
+        else:
+            for i in range(6):
+                K[0, i] = K[_NS, i]
+
+        factor = _MAX_FACTOR if err == 0.0 else min(_MAX_FACTOR, _SAFETY * err**_ERR_EXP)
+        if rejected:
+            factor = min(1.0, factor)
+        rejected = False
+        if not hit_break:
+            h_abs = h * factor
+        else:
+            # A step cut short by a breakpoint says little about the next one: keep the proposal.
+            h_abs = max(h_abs, h * factor) if h_abs > 0 else h * factor
+
+    status[n] = st
+    t_end[n] = t
+    for i in range(6):
+        y_end[n, i] = y[i]
+    n_steps[n] = steps
+
+
+@njit_parallel
+def fly_batch(y0, ctrl, breaks, earth, stages, area_m2, mach_tab, cd_tab, t_max, rtol, atol, max_steps,
+              status, t_end, y_end, ev_t, ev_y, n_steps, rec, rec_n):
+    """Integrate N trajectories in parallel over the machine's cores.
+
+    Inputs: ``y0 (N, 6)`` ECI states at each trajectory's time 0; ``ctrl (N, N_CTRL)``; ``breaks
+    (N, B)`` sorted breakpoint times per trajectory padded with +inf; ``earth (6,)`` from
+    :func:`earth_vector`; ``stages (S, N_STAGE_COLS)`` (S ≥ 1; unused after cut-off); booster drag area
+    (m²) and drag table (Mach, Cd). Outputs, preallocated by the caller: ``status (N,)``, ``t_end (N,)``,
+    ``y_end (N, 6)``, ``ev_t (N, N_EVENTS)`` (NaN where an event did not occur), ``ev_y (N, N_EVENTS,
+    6)``, ``n_steps (N,)``, and a path record ``rec (N, R, 7)`` of (t, state) at accepted steps and
+    events with its fill count ``rec_n (N,)`` (R may be 0).
+    """
+    for n in prange(y0.shape[0]):
+        _fly_one(n, y0[n], ctrl[n], breaks[n], earth, stages, area_m2, mach_tab, cd_tab, t_max, rtol,
+                 atol, max_steps, status, t_end, y_end, ev_t, ev_y, n_steps, rec, rec_n)
+
+
+def rhs_numpy(t: float, y: np.ndarray, ctrl: np.ndarray, earth: np.ndarray, stages: np.ndarray,
+              area_m2: float, mach_tab: np.ndarray, cd_tab: np.ndarray, t_phase: float | None = None):
+    """The kernel's right-hand side for one state, as a plain function for scipy's ``solve_ivp``."""
+    out = np.empty(6)
+    _rhs_entry(t, np.asarray(y, dtype=float), out, t if t_phase is None else t_phase, ctrl, earth, stages,
+               area_m2, mach_tab, cd_tab)
+    return out
+
+
+@njit
+def _rhs_entry(t, y, out, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab):
+    _rhs(t, y, out, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab)
