@@ -57,7 +57,8 @@ C_T_CUTOFF = 4  # thrust cut-off (s); 0 for a trajectory that starts in free fli
 C_BETA = 5  # ballistic coefficient m/(Cd·A) of what flies after cut-off (kg/m²); 0 or inf: no drag
 C_H_IMPACT = 6  # altitude of the impact surface (m)
 C_H_REENTRY = 7  # altitude that counts as reentry (m)
-N_CTRL = 8
+C_T_TURN = 8  # start of the gravity turn (s): set by the kernel when the velocity has turned by the kick
+N_CTRL = 9
 
 # --- Columns of the shared stage table ``stages`` (one row per stage, in firing order).
 S_T_START = 0  # ignition time (s)
@@ -129,7 +130,7 @@ def _rhs(t, y, out, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab):
     powered = t_phase < ctrl[C_T_CUTOFF]
     beta = ctrl[C_BETA]
     has_air = earth[E_ATMOSPHERE] != 0.0 and (powered or (beta > 0.0 and beta < np.inf))
-    need_geo = has_air or (powered and t_phase < ctrl[C_T_VERTICAL] + ctrl[C_T_PITCH])
+    need_geo = has_air or (powered and t_phase < ctrl[C_T_TURN])
     lat = 0.0
     h = 0.0
     if need_geo:
@@ -143,7 +144,7 @@ def _rhs(t, y, out, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab):
         mass = stages[k, S_M_START] - stages[k, S_MDOT] * (t - stages[k, S_T_START])
         accel = stages[k, S_THRUST] / mass
         t_vert = ctrl[C_T_VERTICAL]
-        if t_phase < t_vert + ctrl[C_T_PITCH]:
+        if t_phase < ctrl[C_T_TURN]:
             # Local geodetic up, and the horizontal direction of the launch azimuth.
             lon = math.atan2(yy, x)
             cl, sl = math.cos(lat), math.sin(lat)
@@ -152,7 +153,8 @@ def _rhs(t, y, out, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab):
             if t_phase < t_vert:
                 dx, dy, dz = ux, uy, uz
             else:
-                tilt = ctrl[C_KICK] * (t - t_vert) / ctrl[C_T_PITCH]
+                # Tilt linearly to the kick angle, then hold it until the velocity has turned as far.
+                tilt = ctrl[C_KICK] * min(1.0, (t - t_vert) / ctrl[C_T_PITCH])
                 ex, ey = -so, co
                 nx, ny, nz = -sl * co, -sl * so, cl
                 sa, ca = math.sin(ctrl[C_AZIMUTH]), math.cos(ctrl[C_AZIMUTH])
@@ -166,7 +168,7 @@ def _rhs(t, y, out, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab):
         ay += accel * dy
         az += accel * dz
         if has_air and vrel > 0.0:
-            rho, sound = us76_density_sound_speed(h)
+            rho, sound = us76_density_sound_speed(max(h, 0.0))  # trial stages may dip below
             if rho > 0.0:
                 cd = _interp_clamped(vrel / sound, mach_tab, cd_tab)
                 q = -0.5 * rho * cd * area_m2 * vrel / mass
@@ -175,7 +177,7 @@ def _rhs(t, y, out, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab):
                 az += q * vrz
     else:
         if has_air and vrel > 0.0:
-            rho, sound = us76_density_sound_speed(h)
+            rho, sound = us76_density_sound_speed(max(h, 0.0))  # trial stages may dip below
             if rho > 0.0:
                 q = -0.5 * rho * vrel / beta
                 ax += q * vrx
@@ -247,8 +249,31 @@ def _event_values(y, ctrl, earth):
     return hdot, h - ctrl[C_H_REENTRY], h - ctrl[C_H_IMPACT]
 
 
-@njit_inline
+@njit
+def _turn_value(y, ctrl, earth):
+    """Kick angle minus the zenith angle of the air-relative velocity: the gravity turn starts at 0."""
+    x, yy, z = y[0], y[1], y[2]
+    lat, h = geodetic_latitude_altitude_xyz(x, yy, z, earth[E_A], earth[E_F])
+    omega = earth[E_OMEGA]
+    lon = math.atan2(yy, x)
+    cl = math.cos(lat)
+    vrx = y[3] + omega * yy
+    vry = y[4] - omega * x
+    vrz = y[5]
+    vrel = math.sqrt(vrx * vrx + vry * vry + vrz * vrz)
+    if vrel == 0.0:
+        return ctrl[C_KICK]
+    cz = (cl * math.cos(lon) * vrx + cl * math.sin(lon) * vry + math.sin(lat) * vrz) / vrel
+    return ctrl[C_KICK] - math.acos(min(1.0, max(-1.0, cz)))
+
+
+EV_TURN = -1  # internal event: start of the gravity turn
+
+
+@njit
 def _event_value(which, y, ctrl, earth):
+    if which == EV_TURN:
+        return _turn_value(y, ctrl, earth)
     g0, g1, g2 = _event_values(y, ctrl, earth)
     if which == EV_APOGEE:
         return g0
@@ -340,6 +365,9 @@ def _initial_step(t, y, f0, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_
 def _fly_one(n, y0, ctrl, breaks, earth, stages, area_m2, mach_tab, cd_tab, t_max, rtol, atol,
              max_steps, status, t_end, y_end, ev_t, ev_y, n_steps, rec, rec_n):
     """Integrate trajectory ``n`` from time 0 to impact or ``t_max``; write its row of the outputs."""
+    ctrl = ctrl.copy()  # the kernel writes the gravity-turn start time into its own copy
+    ctrl[C_T_TURN] = np.inf
+    t_hold = ctrl[C_T_VERTICAL] + ctrl[C_T_PITCH]
     K = np.empty((_NS + 1, 6))
     K2 = np.empty((_NS + 1, 6))
     y = y0.copy()
@@ -396,12 +424,28 @@ def _fly_one(n, y0, ctrl, breaks, earth, stages, area_m2, mach_tab, cd_tab, t_ma
         if steps > max_steps or h < 1e-12 * max(1.0, t):
             st = ST_MAX_STEPS
             break
-        if err > 1.0:
-            h_abs = h * max(_MIN_FACTOR, _SAFETY * err**_ERR_EXP)
+        if not err <= 1.0:  # also rejects NaN from a wild trial step
+            h_abs = h * (_MIN_FACTOR if err != err else max(_MIN_FACTOR, _SAFETY * err**_ERR_EXP))
             rejected = True
             continue
 
-        # Accepted: look for events inside the step, earliest first.
+        # Accepted. While the tilt is held, the step ends early where the velocity has caught up.
+        if ctrl[C_T_TURN] == np.inf and t_phase > t_hold and t_phase < ctrl[C_T_CUTOFF]:
+            g_a = _turn_value(y, ctrl, earth)
+            g_b = _turn_value(y_new, ctrl, earth)
+            if g_a > 0.0 and g_b <= 0.0:
+                tau = _locate(EV_TURN, t, y, h, g_a, g_b, K, K2, y_ev, y_tmp, t_phase, ctrl, earth,
+                              stages, area_m2, mach_tab, cd_tab, t_tol)
+                t = t + tau
+                for i in range(6):
+                    y[i] = y_ev[i]
+                ctrl[C_T_TURN] = t
+                g_apo, g_re, g_imp = _event_values(y, ctrl, earth)
+                _record(rec, rec_n, n, t, y)
+                need_f0 = True
+                continue
+
+        # Look for events inside the step, earliest first.
         n_apo, n_re, n_imp = _event_values(y_new, ctrl, earth)
         tau_imp = np.inf
         if g_imp > 0.0 and n_imp <= 0.0:
@@ -448,6 +492,8 @@ def _fly_one(n, y0, ctrl, breaks, earth, stages, area_m2, mach_tab, cd_tab, t_ma
                 ev_t[n, EV_BURNOUT] = t
                 for i in range(6):
                     ev_y[n, EV_BURNOUT, i] = y[i]
+            if t == t_hold and ctrl[C_T_TURN] == np.inf and _turn_value(y, ctrl, earth) <= 0.0:
+                ctrl[C_T_TURN] = t  # the velocity turned with the tilt already
             ib += 1
             t_next = breaks[ib] if ib < nb else np.inf
             # The right-hand side changes here: start the next step from a fresh derivative.
