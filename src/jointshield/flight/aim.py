@@ -1,0 +1,241 @@
+"""Aiming: the steering that takes a missile from a launch point to a target, batched over pairs.
+
+The steering has three numbers (see :mod:`jointshield.flight.propagate`): the launch azimuth, the
+pitch-over *kick* (which sets how lofted the flight is) and the thrust cut-off time (which sets how
+much energy it gets). For P (launch, target) pairs at once:
+
+1. A coarse grid of kicks × cut-offs is flown along the geodesic azimuth to each target (one batch).
+2. The trajectory *shape* picks the kick and cut-off from that grid:
+   - ``minimum-energy``: the least cut-off time (least propellant burned, least burnout energy) that
+     still reaches the target's range, over all kicks; for a target at the missile's maximum range this
+     is the maximum-range trajectory. (With a fixed pitch program and thrust termination this is the
+     open-literature definition of a minimum-energy flight; the kick that achieves it is found to the
+     grid's resolution, refined by a parabola, and matters little there because range is flat in it.)
+   - ``lofted`` / ``depressed``: the kick on the high (low) side of the minimum-energy one whose
+     range-matching trajectory has the requested apogee or burnout flight-path angle.
+3. Newton iterations on (azimuth, cut-off[, kick]) with a finite-difference Jacobian, all pairs in one
+   batch, drive the impact onto the target (east and north miss in the target's local frame) and, for
+   lofted/depressed shapes, the apogee or burnout angle onto the request.
+
+A target beyond the missile's reach is reported with the missile's maximum range along that azimuth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..earth.frames import enu_rotation, geodetic_to_ecef
+from ..earth.geodesy import initial_azimuth_rad, surface_distance_m
+from ..earth.models import EarthModel
+from .propagate import PITCH_OVER_S, Booster, FlightBatch, powered_flight
+
+SHAPES = ("minimum-energy", "lofted", "depressed")
+KICK_GRID_RAD = np.deg2rad(np.linspace(1.0, 75.0, 16))
+N_CUTOFF_GRID = 10
+MISS_TOLERANCE_M = 1.0
+"""Newton stops when every pair is within this distance of its target (m)."""
+
+
+@dataclass(frozen=True)
+class AimResult:
+    """Steering and outcome for P pairs (arrays of shape (P,))."""
+
+    azimuth_rad: np.ndarray
+    kick_rad: np.ndarray
+    cutoff_s: np.ndarray
+    miss_m: np.ndarray
+    """Distance from the impact point to the target (m)."""
+    reachable: np.ndarray
+    """False where the target is beyond the missile's reach (or the shape cannot be flown)."""
+    max_range_m: np.ndarray
+    """Longest ground range found along the azimuth to the target (m), for out-of-reach messages."""
+    iterations: int
+
+
+def _fly(booster, lat, lon, alt, az, kick, cut, model, record_steps=0) -> FlightBatch:
+    return powered_flight(booster, lat, lon, alt, az, kick, cut, model, record_steps=record_steps)
+
+
+def _ground_range(fb: FlightBatch, lat, lon, model) -> np.ndarray:
+    ilat, ilon, _ = fb.event_geodetic("impact")
+    d = surface_distance_m(lat, lon, ilat, ilon, model)
+    return np.where(fb.impacted, d, np.nan)
+
+
+def _miss_enu(fb: FlightBatch, r_target, rot_target) -> np.ndarray:
+    """East and north offset (m) of each impact from its target, in the target's local frame."""
+    r, _ = fb.event_state_ecef("impact")
+    d = np.einsum("pij,pj->pi", rot_target, r - r_target)
+    return d[:, :2]
+
+
+def _shape_value(fb: FlightBatch, shape_kind: str) -> np.ndarray:
+    if shape_kind == "apogee":
+        return fb.apogee_alt_m()
+    return fb.event_flight_path_angle_rad("burnout")
+
+
+def _crossing(x, y, level):
+    """Per row, the x where y (increasing in x along the row) first reaches ``level`` (NaN if never)."""
+    out = np.full(x.shape[0], np.nan)
+    for p in range(x.shape[0]):  # P small rows of a few numbers each: cheap bookkeeping, not physics
+        ok = np.isfinite(y[p])
+        xs, ys = x[p][ok], y[p][ok]
+        above = np.nonzero(ys >= level[p])[0]
+        if len(above) == 0:
+            continue
+        j = above[0]
+        if j == 0:
+            out[p] = xs[0]
+            continue
+        w = (level[p] - ys[j - 1]) / (ys[j] - ys[j - 1])
+        out[p] = xs[j - 1] + w * (xs[j] - xs[j - 1])
+    return out
+
+
+def aim(booster: Booster, launch_lat_rad, launch_lon_rad, target_lat_rad, target_lon_rad,
+        model: EarthModel, *, shape: str = "minimum-energy", apogee_m=None, burnout_angle_rad=None,
+        launch_alt_m=0.0, target_alt_m=0.0, max_iterations: int = 12) -> AimResult:
+    """Steering that reaches each target along the requested trajectory shape (see module docstring).
+
+    Inputs broadcast to (P,). ``apogee_m`` or ``burnout_angle_rad`` (exactly one) is required for the
+    ``lofted`` and ``depressed`` shapes and ignored for ``minimum-energy``.
+    """
+    if shape not in SHAPES:
+        raise ValueError(f"trajectory shape {shape!r} is not one of {', '.join(SHAPES)}")
+    lat, lon, tlat, tlon, alt, talt = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, float)) for a in (
+        launch_lat_rad, launch_lon_rad, target_lat_rad, target_lon_rad, launch_alt_m, target_alt_m)))
+    p_count = lat.shape[0]
+    shape_kind = None
+    shape_goal = None
+    if shape != "minimum-energy":
+        if (apogee_m is None) == (burnout_angle_rad is None):
+            raise ValueError(f"a {shape} trajectory needs exactly one of apogee or burnout angle")
+        shape_kind = "apogee" if apogee_m is not None else "angle"
+        shape_goal = np.broadcast_to(np.asarray(apogee_m if apogee_m is not None else burnout_angle_rad,
+                                                float), (p_count,)).copy()
+
+    distance = surface_distance_m(lat, lon, tlat, tlon, model)
+    az0 = initial_azimuth_rad(lat, lon, tlat, tlon, model)
+
+    # 1. Coarse grid: kicks × cut-offs, all pairs in one batch.
+    t_burn = booster.burn_time_s
+    t_min = min(booster.vertical_rise_s + PITCH_OVER_S + 2.0, 0.5 * t_burn)
+    cut_grid = np.linspace(t_min, t_burn, N_CUTOFF_GRID)
+    nk, nc = len(KICK_GRID_RAD), len(cut_grid)
+    kk, cc = np.meshgrid(KICK_GRID_RAD, cut_grid, indexing="ij")
+    rep = nk * nc
+    fb = _fly(booster, np.repeat(lat, rep), np.repeat(lon, rep), np.repeat(alt, rep), np.repeat(az0, rep),
+              np.tile(kk.ravel(), p_count), np.tile(cc.ravel(), p_count), model)
+    rng = _ground_range(fb, np.repeat(lat, rep), np.repeat(lon, rep), model).reshape(p_count, nk, nc)
+    max_range = np.nanmax(rng.reshape(p_count, -1), axis=1)
+
+    # Per kick, the cut-off at which the range reaches the target distance (range grows with cut-off).
+    cut_at = np.stack([_crossing(np.broadcast_to(cut_grid, (p_count, nc)), rng[:, i, :], distance)
+                       for i in range(nk)], axis=1)  # (P, nk)
+
+    if shape == "minimum-energy":
+        kick, cut = _least_cutoff(cut_at)
+    else:
+        shp = _shape_value(fb, shape_kind).reshape(p_count, nk, nc)
+        # The shape value of the range-matching trajectory for each kick, by interpolation in cut-off.
+        shp_at = np.full((p_count, nk), np.nan)
+        for i in range(nk):
+            for p in range(p_count):
+                if np.isfinite(cut_at[p, i]):
+                    shp_at[p, i] = np.interp(cut_at[p, i], cut_grid, shp[p, i])
+        k_opt, _ = _least_cutoff(cut_at)
+        kick = np.full(p_count, np.nan)
+        cut = np.full(p_count, np.nan)
+        for p in range(p_count):
+            side = KICK_GRID_RAD < k_opt[p] if shape == "lofted" else KICK_GRID_RAD > k_opt[p]
+            ok = side & np.isfinite(shp_at[p])
+            if ok.sum() < 2:
+                continue
+            ks, vs, cs = KICK_GRID_RAD[ok], shp_at[p, ok], cut_at[p, ok]
+            order = np.argsort(vs)
+            if not vs[order][0] <= shape_goal[p] <= vs[order][-1]:
+                continue
+            kick[p] = np.interp(shape_goal[p], vs[order], ks[order])
+            cut[p] = np.interp(shape_goal[p], vs[order], cs[order])
+
+    reachable = np.isfinite(kick) & np.isfinite(cut)
+    az = az0.copy()
+    kick = np.where(reachable, kick, KICK_GRID_RAD[nk // 2])
+    cut = np.where(reachable, cut, t_burn)
+
+    # 3. Newton polish on (azimuth, cut-off[, kick]).
+    r_target = geodetic_to_ecef(tlat, tlon, talt, model)
+    rot = enu_rotation(tlat, tlon)
+    n_var = 2 if shape == "minimum-energy" else 3
+    steps = np.array([1e-5, 1e-3, 1e-5])  # azimuth (rad), cut-off (s), kick (rad)
+    miss = np.full(p_count, np.inf)
+    iterations = 0
+    active = reachable.copy()
+    for iterations in range(1, max_iterations + 1):
+        idx = np.nonzero(active)[0]
+        if len(idx) == 0:
+            break
+        m = len(idx)
+        x = np.stack([az[idx], cut[idx], kick[idx]], axis=1)
+        trial = np.repeat(x[:, None, :], n_var + 1, axis=1)
+        for j in range(n_var):
+            trial[:, j + 1, j] += steps[j]
+        trial = trial.reshape(-1, 3)
+        rr = np.repeat(idx, n_var + 1)
+        fb = _fly(booster, lat[rr], lon[rr], alt[rr], trial[:, 0], trial[:, 2], trial[:, 1], model)
+        res = _miss_enu(fb, r_target[rr], rot[rr])
+        if shape_kind is not None:
+            sv = _shape_value(fb, shape_kind) - shape_goal[rr]
+            scale = 1e3 if shape_kind == "apogee" else 1e-4  # 1 km of apogee, 0.1 mrad of angle ~ 1 m
+            res = np.hstack([res, (sv / scale * 1.0)[:, None]])
+        res = res.reshape(m, n_var + 1, -1)
+        f0 = res[:, 0, :]
+        miss_now = np.hypot(f0[:, 0], f0[:, 1])
+        miss[idx] = miss_now
+        bad = ~np.all(np.isfinite(res.reshape(m, -1)), axis=1)
+        done = (miss_now < MISS_TOLERANCE_M) & (np.all(np.abs(f0[:, 2:]) < 1.0, axis=1) if n_var == 3 else True)
+        jac = (res[:, 1:, :] - f0[:, None, :]).transpose(0, 2, 1) / steps[None, None, :n_var]
+        upd = np.zeros((m, 3))
+        for q in range(m):  # tiny 2×2 or 3×3 solves per pair
+            if bad[q] or done[q]:
+                continue
+            try:
+                upd[q, :n_var] = -np.linalg.lstsq(jac[q][:n_var, :n_var] if jac[q].shape[0] == n_var
+                                                  else jac[q], f0[q], rcond=None)[0]
+            except np.linalg.LinAlgError:
+                bad[q] = True
+        # Damp large steps: a Newton step never moves the cut-off by more than 20 s or angles by 5°.
+        upd[:, 0] = np.clip(upd[:, 0], -0.09, 0.09)
+        upd[:, 1] = np.clip(upd[:, 1], -20.0, 20.0)
+        upd[:, 2] = np.clip(upd[:, 2], -0.09, 0.09)
+        az[idx] += upd[:, 0]
+        cut[idx] = np.clip(cut[idx] + upd[:, 1], t_min, t_burn)
+        kick[idx] = np.clip(kick[idx] + upd[:, 2], KICK_GRID_RAD[0] * 0.5, np.deg2rad(85.0))
+        active[idx[done | bad]] = False
+
+    reachable &= miss < 1e3
+    return AimResult(np.mod(az, 2 * np.pi), kick, cut, miss, reachable, max_range, iterations)
+
+
+def _least_cutoff(cut_at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the kick with the least range-matching cut-off (parabola through the best three)."""
+    p_count, nk = cut_at.shape
+    kick = np.full(p_count, np.nan)
+    cut = np.full(p_count, np.nan)
+    for p in range(p_count):
+        row = cut_at[p]
+        if not np.any(np.isfinite(row)):
+            continue
+        i = int(np.nanargmin(row))
+        kick[p], cut[p] = KICK_GRID_RAD[i], row[i]
+        if 0 < i < nk - 1 and np.all(np.isfinite(row[i - 1:i + 2])):
+            x = KICK_GRID_RAD[i - 1:i + 2]
+            a, b_, c = np.polyfit(x, row[i - 1:i + 2], 2)
+            if a > 0:
+                kv = -b_ / (2 * a)
+                if x[0] <= kv <= x[2]:
+                    kick[p], cut[p] = kv, np.polyval([a, b_, c], kv)
+    return kick, cut
