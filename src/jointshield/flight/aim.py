@@ -33,7 +33,7 @@ from .propagate import PITCH_OVER_S, Booster, FlightBatch, powered_flight
 
 SHAPES = ("minimum-energy", "lofted", "depressed")
 KICK_GRID_RAD = np.deg2rad(np.linspace(1.0, 75.0, 16))
-N_CUTOFF_GRID = 10
+N_CUTOFF_GRID = 12
 MISS_TOLERANCE_M = 1.0
 """Newton stops when every pair is within this distance of its target (m)."""
 
@@ -97,7 +97,7 @@ def _crossing(x, y, level):
 
 def aim(booster: Booster, launch_lat_rad, launch_lon_rad, target_lat_rad, target_lon_rad,
         model: EarthModel, *, shape: str = "minimum-energy", apogee_m=None, burnout_angle_rad=None,
-        launch_alt_m=0.0, target_alt_m=0.0, max_iterations: int = 12) -> AimResult:
+        launch_alt_m=0.0, target_alt_m=0.0, max_iterations: int = 30) -> AimResult:
     """Steering that reaches each target along the requested trajectory shape (see module docstring).
 
     Inputs broadcast to (P,). ``apogee_m`` or ``burnout_angle_rad`` (exactly one) is required for the
@@ -123,7 +123,9 @@ def aim(booster: Booster, launch_lat_rad, launch_lon_rad, target_lat_rad, target
     # 1. Coarse grid: kicks × cut-offs, all pairs in one batch.
     t_burn = booster.burn_time_s
     t_min = min(booster.vertical_rise_s + PITCH_OVER_S + 2.0, 0.5 * t_burn)
-    cut_grid = np.linspace(t_min, t_burn, N_CUTOFF_GRID)
+    # Denser near burn-out, where range is most sensitive to the cut-off time.
+    u = np.linspace(0.0, 1.0, N_CUTOFF_GRID)
+    cut_grid = t_min + (t_burn - t_min) * (1.0 - (1.0 - u) ** 2)
     nk, nc = len(KICK_GRID_RAD), len(cut_grid)
     kk, cc = np.meshgrid(KICK_GRID_RAD, cut_grid, indexing="ij")
     rep = nk * nc
@@ -166,55 +168,64 @@ def aim(booster: Booster, launch_lat_rad, launch_lon_rad, target_lat_rad, target
     kick = np.where(reachable, kick, KICK_GRID_RAD[nk // 2])
     cut = np.where(reachable, cut, t_burn)
 
-    # 3. Newton polish on (azimuth, cut-off[, kick]).
+    # 3. Newton polish on (azimuth, cut-off[, kick]) with backtracking, all active pairs in one batch.
     r_target = geodetic_to_ecef(tlat, tlon, talt, model)
     rot = enu_rotation(tlat, tlon)
     n_var = 2 if shape == "minimum-energy" else 3
-    steps = np.array([1e-5, 1e-3, 1e-5])  # azimuth (rad), cut-off (s), kick (rad)
+    fd_steps = np.array([1e-5, 1e-3, 1e-5])  # azimuth (rad), cut-off (s), kick (rad)
+    x_best = np.stack([az, cut, kick], axis=1)
+    x_try = x_best.copy()
+    err_best = np.full(p_count, np.inf)
     miss = np.full(p_count, np.inf)
-    iterations = 0
+    delta = np.zeros((p_count, 3))
+    lam = np.ones(p_count)
     active = reachable.copy()
+    iterations = 0
     for iterations in range(1, max_iterations + 1):
         idx = np.nonzero(active)[0]
         if len(idx) == 0:
             break
         m = len(idx)
-        x = np.stack([az[idx], cut[idx], kick[idx]], axis=1)
-        trial = np.repeat(x[:, None, :], n_var + 1, axis=1)
+        trial = np.repeat(x_try[idx][:, None, :], n_var + 1, axis=1)
         for j in range(n_var):
-            trial[:, j + 1, j] += steps[j]
+            trial[:, j + 1, j] += fd_steps[j]
         trial = trial.reshape(-1, 3)
         rr = np.repeat(idx, n_var + 1)
         fb = _fly(booster, lat[rr], lon[rr], alt[rr], trial[:, 0], trial[:, 2], trial[:, 1], model)
         res = _miss_enu(fb, r_target[rr], rot[rr])
         if shape_kind is not None:
-            sv = _shape_value(fb, shape_kind) - shape_goal[rr]
-            scale = 1e3 if shape_kind == "apogee" else 1e-4  # 1 km of apogee, 0.1 mrad of angle ~ 1 m
-            res = np.hstack([res, (sv / scale * 1.0)[:, None]])
+            # Scaled so that 1 km of apogee or 0.1 mrad of burnout angle weighs like 1 m of miss.
+            scale = 1e3 if shape_kind == "apogee" else 1e-4
+            res = np.hstack([res, ((_shape_value(fb, shape_kind) - shape_goal[rr]) / scale)[:, None]])
         res = res.reshape(m, n_var + 1, -1)
         f0 = res[:, 0, :]
-        miss_now = np.hypot(f0[:, 0], f0[:, 1])
-        miss[idx] = miss_now
-        bad = ~np.all(np.isfinite(res.reshape(m, -1)), axis=1)
-        done = (miss_now < MISS_TOLERANCE_M) & (np.all(np.abs(f0[:, 2:]) < 1.0, axis=1) if n_var == 3 else True)
-        jac = (res[:, 1:, :] - f0[:, None, :]).transpose(0, 2, 1) / steps[None, None, :n_var]
-        upd = np.zeros((m, 3))
-        for q in range(m):  # tiny 2×2 or 3×3 solves per pair
-            if bad[q] or done[q]:
-                continue
-            try:
-                upd[q, :n_var] = -np.linalg.lstsq(jac[q][:n_var, :n_var] if jac[q].shape[0] == n_var
-                                                  else jac[q], f0[q], rcond=None)[0]
-            except np.linalg.LinAlgError:
-                bad[q] = True
-        # Damp large steps: a Newton step never moves the cut-off by more than 20 s or angles by 5°.
-        upd[:, 0] = np.clip(upd[:, 0], -0.09, 0.09)
-        upd[:, 1] = np.clip(upd[:, 1], -20.0, 20.0)
-        upd[:, 2] = np.clip(upd[:, 2], -0.09, 0.09)
-        az[idx] += upd[:, 0]
-        cut[idx] = np.clip(cut[idx] + upd[:, 1], t_min, t_burn)
-        kick[idx] = np.clip(kick[idx] + upd[:, 2], KICK_GRID_RAD[0] * 0.5, np.deg2rad(85.0))
-        active[idx[done | bad]] = False
+        err = np.linalg.norm(f0, axis=1)
+        err = np.where(np.isfinite(err), err, np.inf)
+        better = err < err_best[idx]
+        for q in range(m):  # bookkeeping on P tiny systems (2×2 or 3×3): not a physics loop
+            p = idx[q]
+            if better[q]:
+                err_best[p] = err[q]
+                miss[p] = np.hypot(f0[q, 0], f0[q, 1])
+                x_best[p] = x_try[p]
+                converged = miss[p] < MISS_TOLERANCE_M and np.all(np.abs(f0[q, 2:]) < 1.0)
+                jac = (res[q, 1:, :] - f0[q][None, :]).T / fd_steps[None, :n_var]
+                if converged or not np.all(np.isfinite(jac)):
+                    active[p] = False
+                    continue
+                delta[p] = 0.0
+                delta[p, :n_var] = -np.linalg.lstsq(jac, f0[q], rcond=None)[0]
+                lam[p] = 1.0
+            else:
+                lam[p] *= 0.5  # the full step made things worse: back off along it
+                if lam[p] < 1e-4:
+                    active[p] = False
+                    continue
+            step = lam[p] * delta[p]
+            x_try[p] = x_best[p] + step
+        x_try[:, 1] = np.clip(x_try[:, 1], t_min, t_burn)
+        x_try[:, 2] = np.clip(x_try[:, 2], KICK_GRID_RAD[0] * 0.5, np.deg2rad(85.0))
+    az, cut, kick = x_best[:, 0], x_best[:, 1], x_best[:, 2]
 
     reachable &= miss < 1e3
     return AimResult(np.mod(az, 2 * np.pi), kick, cut, miss, reachable, max_range, iterations)
