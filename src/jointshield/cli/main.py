@@ -28,6 +28,11 @@ app = typer.Typer(
 err_console = Console(stderr=True, highlight=False)
 
 
+@app.callback()
+def _root() -> None:
+    """Keep `jointshield` a group of sub-commands even while it has only one."""
+
+
 def _register() -> None:
     # Imported for their side effect of adding commands to `app`.
     from . import catalogue_cmd, fly_cmd, validate_cmd  # noqa: F401
