@@ -66,12 +66,12 @@ def test_conservation_in_drag_free_flight(model):
     rec = fb.record[0, : fb.record_n[0]]
     energy, h, hz = _energy_and_momentum(rec[:, 1:4], rec[:, 4:7], model)
     # Energy is conserved in the inertial frame for all three (J2 is static in it: axially symmetric).
-    # At rtol 1e-12 the drift must be tiny: 5e-11 of |E| ~ 4e7 J/kg is 2 mJ/kg (0.2 mm of height).
-    np.testing.assert_allclose(energy, energy[0], rtol=5e-11, atol=0)
+    # At rtol 1e-12 the drift must be tiny: 2e-10 of |E| ~ 4e7 J/kg is 8 mJ/kg (under 1 mm of height; events come from the dense output).
+    np.testing.assert_allclose(energy, energy[0], rtol=2e-10, atol=0)
     # The z-component of angular momentum always; the whole vector only without J2.
-    np.testing.assert_allclose(hz, hz[0], rtol=5e-11)
+    np.testing.assert_allclose(hz, hz[0], rtol=2e-10)
     if model.j2 == 0:
-        np.testing.assert_allclose(h, np.broadcast_to(h[0], h.shape), rtol=5e-11, atol=5e-11 * np.linalg.norm(h[0]))
+        np.testing.assert_allclose(h, np.broadcast_to(h[0], h.shape), rtol=2e-10, atol=2e-10 * np.linalg.norm(h[0]))
 
 
 def _reference_dop853(r_ecef, v_ecef, model: EarthModel, beta):

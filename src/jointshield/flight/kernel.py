@@ -15,10 +15,10 @@ Method
 - Discontinuities of the right-hand side (end of the vertical rise and of the pitch-over, staging,
   thrust cut-off) are *breakpoints*: a step never straddles one, so the high order is kept. Which
   stage burns and how the vehicle steers is decided once per step from the step's mid-time.
-- Events (apogee, reentry altitude, impact) are found after each accepted step from a sign change of
-  the event function, then located by the Illinois method on the event function of a DOP853 step of
-  trial length from the step's start: the located state is as accurate as the integration itself,
-  not interpolated.
+- Events (apogee, reentry altitude, impact, and the start of the gravity turn) are found after each
+  accepted step from a sign change of the event function, then located by the Illinois method on
+  DOP853's own 7th-order dense output (three extra stages, as scipy's ``dense_output``), which is as
+  accurate as the integration itself.
 
 Batch layout (leading axis N): ``y0 (N, 6)`` ECI position (m) and velocity (m/s); ``ctrl (N, N_CTRL)``
 per-trajectory control (columns ``C_*``); the vehicle (stage table, drag table) is shared by the batch.
@@ -43,6 +43,12 @@ _B = np.ascontiguousarray(_dop.B)
 _C = np.ascontiguousarray(_dop.C[:_NS])
 _E3 = np.ascontiguousarray(_dop.E3)
 _E5 = np.ascontiguousarray(_dop.E5)
+# Dense output (7th-order interpolant of the step, scipy's ``Dop853DenseOutput``): 3 extra stages.
+_NX = _dop.A.shape[0]  # 16 stages in all: 12 of the step, f(t+h, y_new), 3 for the interpolant
+_A_X = np.ascontiguousarray(_dop.A[_NS + 1:])
+_C_X = np.ascontiguousarray(_dop.C[_NS + 1:])
+_D = np.ascontiguousarray(_dop.D)
+_N_POW = _dop.INTERPOLATOR_POWER
 _SAFETY = 0.9
 _MIN_FACTOR = 0.2
 _MAX_FACTOR = 10.0
@@ -283,24 +289,53 @@ def _event_value(which, y, ctrl, earth):
 
 
 @njit
-def _locate(which, t, y, h, g_a, g_b, K, K2, y_ev, y_tmp, t_phase, ctrl, earth, stages, area_m2,
-            mach_tab, cd_tab, t_tol):
-    """Time offset τ in (0, h] where event ``which`` crosses zero, by the Illinois method.
-
-    The event function is evaluated on full DOP853 steps of trial length τ from ``(t, y)``; ``K[0]``
-    holds f(t, y). On return ``y_ev`` holds the state at t + τ.
-    """
+def _dense_prepare(t, y, y_new, h, K, F, y_tmp, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab):
+    """Coefficients ``F (7, 6)`` of the step's dense output; ``K[0:13]`` from :func:`_step`."""
+    for s in range(_NS + 1, _NX):
+        for i in range(6):
+            acc = 0.0
+            for j in range(s):
+                acc += _A_X[s - _NS - 1, j] * K[j, i]
+            y_tmp[i] = y[i] + h * acc
+        _rhs(t + _C_X[s - _NS - 1] * h, y_tmp, K[s], t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab)
     for i in range(6):
-        K2[0, i] = K[0, i]
+        dy = y_new[i] - y[i]
+        F[0, i] = dy
+        F[1, i] = h * K[0, i] - dy
+        F[2, i] = 2.0 * dy - h * (K[_NS, i] + K[0, i])
+        for r in range(_N_POW - 3):
+            acc = 0.0
+            for j in range(_NX):
+                acc += _D[r, j] * K[j, i]
+            F[3 + r, i] = h * acc
+
+
+@njit_inline
+def _dense_eval(x, y, F, out):
+    """State at fraction ``x`` of the step (scipy's ``Dop853DenseOutput._call_impl``)."""
+    for i in range(6):
+        v = 0.0
+        for q in range(_N_POW):
+            v += F[_N_POW - 1 - q, i]
+            if q % 2 == 0:
+                v *= x
+            else:
+                v *= 1.0 - x
+        out[i] = y[i] + v
+
+
+@njit
+def _locate(which, y, h, g_a, g_b, F, y_ev, ctrl, earth, t_tol):
+    """Time offset τ in (0, h] where event ``which`` crosses zero, by the Illinois method on the dense
+    output ``F`` of the step from ``y``. On return ``y_ev`` holds the state at τ."""
     a, fa = 0.0, g_a
     b, fb = h, g_b
     side = 0
-    tau = b
-    for _ in range(80):
+    for _ in range(100):
         tau = b - fb * (b - a) / (fb - fa)
         if not (tau > a and tau < b):
             tau = 0.5 * (a + b)
-        _step(t, y, tau, K2, y_ev, y_tmp, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab)
+        _dense_eval(tau / h, y, F, y_ev)
         fc = _event_value(which, y_ev, ctrl, earth)
         if fc > 0.0:
             a, fa = tau, fc
@@ -314,11 +349,9 @@ def _locate(which, t, y, h, g_a, g_b, K, K2, y_ev, y_tmp, t_phase, ctrl, earth, 
             side = 1
         if b - a <= t_tol:
             break
-    # Report the state at the end of the bracket where the event function has crossed.
-    if tau != b:
-        tau = b
-        _step(t, y, tau, K2, y_ev, y_tmp, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab)
-    return tau
+    # Report the end of the bracket where the event function has crossed.
+    _dense_eval(b / h, y, F, y_ev)
+    return b
 
 
 @njit_inline
@@ -368,14 +401,14 @@ def _fly_one(n, y0, ctrl, breaks, earth, stages, area_m2, mach_tab, cd_tab, t_ma
     ctrl = ctrl.copy()  # the kernel writes the gravity-turn start time into its own copy
     ctrl[C_T_TURN] = np.inf
     t_hold = ctrl[C_T_VERTICAL] + ctrl[C_T_PITCH]
-    K = np.empty((_NS + 1, 6))
-    K2 = np.empty((_NS + 1, 6))
+    K = np.empty((_NX, 6))
+    F = np.empty((_N_POW, 6))
     y = y0.copy()
     y_new = np.empty(6)
     y_tmp = np.empty(6)
     y_ev = np.empty(6)
     t = 0.0
-    t_tol = 1e-7
+    t_tol = 1e-9  # s: the dense output is cheap, so locate events to well below a millimetre
     for e in range(N_EVENTS):
         ev_t[n, e] = np.nan
     _record(rec, rec_n, n, t, y)
@@ -434,8 +467,9 @@ def _fly_one(n, y0, ctrl, breaks, earth, stages, area_m2, mach_tab, cd_tab, t_ma
             g_a = _turn_value(y, ctrl, earth)
             g_b = _turn_value(y_new, ctrl, earth)
             if g_a > 0.0 and g_b <= 0.0:
-                tau = _locate(EV_TURN, t, y, h, g_a, g_b, K, K2, y_ev, y_tmp, t_phase, ctrl, earth,
-                              stages, area_m2, mach_tab, cd_tab, t_tol)
+                _dense_prepare(t, y, y_new, h, K, F, y_tmp, t_phase, ctrl, earth, stages, area_m2,
+                               mach_tab, cd_tab)
+                tau = _locate(EV_TURN, y, h, g_a, g_b, F, y_ev, ctrl, earth, t_tol)
                 t = t + tau
                 for i in range(6):
                     y[i] = y_ev[i]
@@ -447,24 +481,27 @@ def _fly_one(n, y0, ctrl, breaks, earth, stages, area_m2, mach_tab, cd_tab, t_ma
 
         # Look for events inside the step, earliest first.
         n_apo, n_re, n_imp = _event_values(y_new, ctrl, earth)
+        fire_imp = g_imp > 0.0 and n_imp <= 0.0
+        fire_apo = g_apo > 0.0 and n_apo <= 0.0 and np.isnan(ev_t[n, EV_APOGEE])
+        fire_re = g_re > 0.0 and n_re <= 0.0 and np.isnan(ev_t[n, EV_REENTRY])
+        if fire_imp or fire_apo or fire_re:
+            _dense_prepare(t, y, y_new, h, K, F, y_tmp, t_phase, ctrl, earth, stages, area_m2, mach_tab,
+                           cd_tab)
         tau_imp = np.inf
-        if g_imp > 0.0 and n_imp <= 0.0:
-            tau_imp = _locate(EV_IMPACT, t, y, h, g_imp, n_imp, K, K2, y_ev, y_tmp, t_phase, ctrl,
-                              earth, stages, area_m2, mach_tab, cd_tab, t_tol)
+        if fire_imp:
+            tau_imp = _locate(EV_IMPACT, y, h, g_imp, n_imp, F, y_ev, ctrl, earth, t_tol)
             ev_t[n, EV_IMPACT] = t + tau_imp
             for i in range(6):
                 ev_y[n, EV_IMPACT, i] = y_ev[i]
-        if g_apo > 0.0 and n_apo <= 0.0 and np.isnan(ev_t[n, EV_APOGEE]):
-            tau = _locate(EV_APOGEE, t, y, h, g_apo, n_apo, K, K2, y_ev, y_tmp, t_phase, ctrl, earth,
-                          stages, area_m2, mach_tab, cd_tab, t_tol)
+        if fire_apo:
+            tau = _locate(EV_APOGEE, y, h, g_apo, n_apo, F, y_ev, ctrl, earth, t_tol)
             if tau <= tau_imp:
                 ev_t[n, EV_APOGEE] = t + tau
                 for i in range(6):
                     ev_y[n, EV_APOGEE, i] = y_ev[i]
                 _record(rec, rec_n, n, t + tau, y_ev)
-        if g_re > 0.0 and n_re <= 0.0 and np.isnan(ev_t[n, EV_REENTRY]):
-            tau = _locate(EV_REENTRY, t, y, h, g_re, n_re, K, K2, y_ev, y_tmp, t_phase, ctrl, earth,
-                          stages, area_m2, mach_tab, cd_tab, t_tol)
+        if fire_re:
+            tau = _locate(EV_REENTRY, y, h, g_re, n_re, F, y_ev, ctrl, earth, t_tol)
             if tau <= tau_imp:
                 ev_t[n, EV_REENTRY] = t + tau
                 for i in range(6):
