@@ -27,7 +27,8 @@ def test_era_matches_sofa_test_value():
 
 def test_era_against_gmst06_less_the_accumulated_precession():
     # SOFA test value iauGmst06(2400000.5, 53736.0, 2400000.5, 53736.0) = 1.754174971870091203 rad
-    # (2006-01-01T00:00, UT1 = TT in that test). IERS Conventions (2010) eq. 5.32:
+    # (2006-01-01T00:00, UT1 = TT in that test). GMST of the IAU 2006 precession (Capitaine, Wallace &
+    # Chapront 2003; USNO Circular 179, Kaplan 2005, eq. 2.12):
     # GMST = ERA + 0.014506" + 4612.156534" t + 1.3915817" t² − 0.00000044" t³ − 0.000029956" t⁴
     # − 0.0000000368" t⁵, t in Julian centuries of TT since J2000. The two formulas are independent;
     # they agree to the rounding of SOFA's test (1e-12 rad).

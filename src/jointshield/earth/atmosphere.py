@@ -13,17 +13,17 @@ Input is geometric altitude Z (m) above the surface. What is implemented, and fr
   T = T_M · M/M0 with M/M0 from Table 8 (1 below 80 km, down to 0.999579 at 86 km), linearly interpolated
   in its 0.5 km steps. The standard starts at −5 km; below that the first layer is continued (an
   integrator may step a little below the ground before the impact event stops it).
-- **86 km to 1000 km**: temperature by the standard's closed forms (eqs. 25 to 31: isothermal to 91 km,
+- **86 km to 1000 km**: temperature by the standard's closed forms (eqs. 25 to 32: isothermal to 91 km,
   an elliptical arc to 110 km, +12 K/km to 120 km, then the exponential approach to T∞ = 1000 K). Density
   and pressure are piecewise exponential in Z (linear interpolation of their logarithms) between the
   values of the standard's Table I at the altitudes in :data:`UPPER_TABLE`; the 86 km node is the lower
   model's own value, so nothing jumps there. The standard's full model above 86 km (diffusion of the
-  species) is not reproduced: between nodes the interpolation departs from it by a few per cent at
-  most, far below the uncertainty of the real thermosphere and irrelevant to drag on a missile there.
+  species) is not reproduced: between nodes the interpolation departs from it by up to about 5 %
+  (largest between 200 and 250 km, where the nodes are 50 km apart), far below the uncertainty of the real thermosphere and irrelevant to drag on a missile there.
   The speed of sound, which the standard does not define above 86 km, is held at its 86 km value
   (274.1 m/s) so that Mach-dependent drag coefficients stay defined.
 - **Above 1000 km**: the last exponential segment (900 to 1000 km, scale height ~210 km) is continued,
-  so density keeps falling smoothly (3.6e-15 kg/m³ at 1000 km, ~2e-17 at 2000 km) instead of stepping
+  so density keeps falling smoothly (3.6e-15 kg/m³ at 1000 km, ~3e-17 at 2000 km) instead of stepping
   to zero; pressure likewise, temperature stays at ~1000 K.
 
 Everything is continuous in altitude (no step > 1e-6 relative), since an adaptive integrator uses it.
@@ -145,7 +145,7 @@ UPPER_Z_M = np.array([Z_86_M] + [row[0] * 1000.0 for row in UPPER_TABLE])
 UPPER_LN_P = np.log(np.array([_P_86] + [row[1] for row in UPPER_TABLE]))
 UPPER_LN_RHO = np.log(np.array([RHO_86] + [row[2] for row in UPPER_TABLE]))
 
-# -- Temperature above 86 km (US76 eqs. 25-31, constants of Table 5 and Appendix B) ------------------------
+# -- Temperature above 86 km (US76 eqs. 25-32 and the constants printed with them) ------------------------
 T7 = 186.8673
 """Kinetic temperature from 86 to 91 km (K)."""
 T9, Z9_M, LAPSE_9_K_M = 240.0, 110000.0, 12.0e-3
@@ -200,7 +200,7 @@ def us76_density_sound_speed(h_m):
 
 
 def _upper_temperature(z_m: np.ndarray) -> np.ndarray:
-    """Kinetic temperature (K) above 86 km, US76 eqs. 25-31, for geometric altitudes z_m (m) ≥ 86 km."""
+    """Kinetic temperature (K) above 86 km, US76 eqs. 25-32, for geometric altitudes z_m (m) ≥ 86 km."""
     x = np.clip((z_m - 91000.0) / ELLIPSE_SEMI_AXIS_M, -1.0, 1.0)
     ellipse = ELLIPSE_TC_K + ELLIPSE_A_K * np.sqrt(1.0 - x * x)
     linear = T9 + LAPSE_9_K_M * (z_m - Z9_M)

@@ -7,19 +7,20 @@ Frames, said out loud:
 - **Geodetic**: latitude and longitude (rad) and height h (m) above the model's ellipsoid, along its
   normal. For a sphere (f = 0) geodetic and geocentric latitude coincide.
 - **ECI**: the inertial frame of this project, defined by the Earth's rotation alone:
-  ``r_ecef = R3(θ) r_eci`` with ``θ(t) = θ0 + ω t``. Precession, nutation and polar motion are not
-  modelled (they move a point on the surface by less than ~20 m over the hour a flight lasts, and the
-  frame is used only to integrate flights, never to point at stars). With θ0 from
-  :func:`jointshield.earth.time.earth_rotation_angle` at the scenario epoch, ECI is aligned with the
-  Earth-fixed frame as it was at the epoch turned back by θ0, an approximation of the CIRS.
+  ``r_ecef = R3(θ) r_eci`` with ``θ(t) = θ0 + ω t`` about the ECEF z axis. Precession, nutation and
+  polar motion are not modelled: the frame is used to integrate flights, not to point at stars, and
+  leaving out the slow motion of the rotation axis (precession ~50"/yr, nutation <= 17", polar motion
+  ~0.3") changes an hour-long trajectory by metres at most. With θ0 from
+  :func:`jointshield.earth.time.earth_rotation_angle` at the scenario epoch, the ECI axes are those of
+  the Celestial Intermediate Reference System of that epoch, to the same approximation.
 - **ENU**: local east, north, up at a site (lat0, lon0, h0): the up axis is the ellipsoid normal.
 - **AER**: azimuth (rad, from north, clockwise towards east, in [0, 2π)), elevation (rad, above the
   local horizontal plane, in [-π/2, π/2]) and slant range (m) from the site.
 
 Every public function is batched: scalars or arrays in, broadcast against one another, with positions
 and vectors as arrays of shape ``(..., 3)``. The ``*_xyz`` functions are scalar kernels compiled with
-numba (``njit_inline``) for the integrator's right-hand side; the same formula runs on arrays in numpy
-for the batched functions, so the two cannot drift apart.
+numba (``njit_inline``) for the integrator's right-hand side; :func:`ecef_to_geodetic` runs the very
+source of :func:`geodetic_latitude_altitude_xyz` on arrays, and the tests hold the kernels to it.
 """
 
 from __future__ import annotations
@@ -131,7 +132,7 @@ def ecef_to_geodetic(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Geodetic ``(lat_rad, lon_rad, h_m)``, each of shape ``r_ecef.shape[:-1]``, of ECEF positions.
 
-    ``r_ecef``: (..., 3) m in the model's ECEF frame. Latitude in [-π/2, π/2], longitude in (-π, π],
+    ``r_ecef``: (..., 3) m in the model's ECEF frame. Latitude in [-π/2, π/2], longitude in [-π, π],
     height in m above the model's ellipsoid. Vermeille (2002) closed form (see
     :func:`geodetic_latitude_altitude_xyz`): error < 5e-8 m in h and < 1e-14 rad in latitude from
     −10 km to 50,000 km; exact for a sphere. Undefined (NaN) within ~43 km of the Earth's centre.
