@@ -1,0 +1,84 @@
+"""The catalogue of notional vehicle types, read from the package's bundled ``data/catalogue.yaml``.
+
+The catalogue is data with a cited open source for every figure (see the comments in the YAML file).
+It is read once through :mod:`importlib.resources` (no other I/O) and cached; vehicles are frozen, so
+callers may share them.
+
+>>> get_vehicle("notional-icbm").range_class
+'ICBM'
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import ValidationError
+
+from ..errors import InputError
+from .vehicles import Vehicle, VehicleKind
+
+__all__ = ["get_vehicle", "load_catalogue", "vehicle_names"]
+
+_TOP_LEVEL = {"version", "citations", "vehicles"}
+
+
+class CatalogueDataError(RuntimeError):
+    """The bundled catalogue is malformed: a packaging bug, not a user's mistake."""
+
+
+@cache
+def _catalogue() -> dict[str, Vehicle]:
+    text = resources.files("jointshield").joinpath("data/catalogue.yaml").read_text(encoding="utf-8")
+    doc = yaml.safe_load(text)
+    if not isinstance(doc, dict) or doc.get("version") != 1 or set(doc) - _TOP_LEVEL:
+        raise CatalogueDataError(
+            f"data/catalogue.yaml: expected a mapping with version: 1 and keys {sorted(_TOP_LEVEL)}"
+        )
+    out: dict[str, Vehicle] = {}
+    for i, raw in enumerate(doc.get("vehicles") or []):
+        try:
+            v = Vehicle.model_validate(raw)
+        except ValidationError as exc:
+            raise CatalogueDataError(f"data/catalogue.yaml: vehicles[{i}] is invalid: {exc}") from exc
+        if v.name in out:
+            raise CatalogueDataError(f"data/catalogue.yaml: vehicles[{i}]: duplicate name {v.name!r}")
+        missing = v.uncited_figures()
+        if missing:
+            raise CatalogueDataError(
+                f"data/catalogue.yaml: {v.name}: figures without a source: {', '.join(missing)}"
+            )
+        out[v.name] = v
+    return out
+
+
+def load_catalogue() -> dict[str, Vehicle]:
+    """Every catalogue vehicle by name (a fresh dict over shared, frozen :class:`Vehicle` objects)."""
+    return dict(_catalogue())
+
+
+def vehicle_names(kind: VehicleKind | None = None) -> list[str]:
+    """Names of the catalogue vehicles, of one ``kind`` if given, in catalogue order."""
+    return [n for n, v in _catalogue().items() if kind is None or v.kind == kind]
+
+
+def _a(word: str) -> str:
+    return ("an " if word[0] in "aeiou" else "a ") + word
+
+
+def get_vehicle(name: str, kind: VehicleKind | None = None) -> Vehicle:
+    """The catalogue vehicle called ``name``; with ``kind``, it must be of that kind.
+
+    Raises :class:`~jointshield.errors.InputError` naming the field (``missile``, ``interceptor`` or
+    ``vehicle``) and listing the known names.
+    """
+    field = kind or "vehicle"
+    cat = _catalogue()
+    v = cat.get(name)
+    known = ", ".join(vehicle_names(kind))
+    if v is None:
+        raise InputError(field, f"unknown {field} {name!r}; known: {known}")
+    if kind is not None and v.kind != kind:
+        raise InputError(field, f"{name!r} is {_a(v.kind)}, not {_a(kind)}; known {kind}s: {known}")
+    return v

@@ -1,0 +1,323 @@
+"""The scenario file schema, version 1 (pydantic models; read files with :mod:`.load`).
+
+A scenario is one YAML mapping. Version 1 knows these top-level keys (later versions add sensors,
+interceptor sites, threat criteria and partners as new top-level keys; unknown keys are refused so
+that a typo is never silently ignored):
+
+.. code-block:: yaml
+
+    version: 1                        # required; the schema version
+    name: flight demo                 # required
+    description: two launches ...     # optional
+    epoch: 2008-03-01T12:00:00Z       # required; UTC, ISO 8601 (a time zone is required)
+    seed: 1                           # optional, default 0; seeds the run's random generator
+    earth: wgs84                      # optional: textbook | sphere | wgs84 (default)
+    places:                           # optional: name -> point
+      semnan: {lat_deg: 35.23, lon_deg: 53.92}          # alt_m optional, default 0
+    missiles: []                      # optional: inline missile types, added to the catalogue
+    launches:
+      - id: L1
+        missile: notional-irbm        # a catalogue or inline missile name
+        from: semnan                  # a place name, or {lat_deg: .., lon_deg: ..}
+        to: {lat_deg: 52.23, lon_deg: 21.01}
+        time_s: 0                     # seconds after the epoch, >= 0
+        trajectory: {shape: minimum-energy}   # or lofted / depressed with apogee_km or burnout_angle_deg
+
+Conventions: latitude in degrees north (-90..90, south negative); longitude in degrees east in
+-180..180 (west negative; 0..360 is refused, so that each place has one spelling); altitudes in metres
+above the Earth model's surface.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import typing
+from typing import Annotated, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+from ..earth.models import EarthModel, earth_model
+from ..errors import InputError
+from ..flight.catalogue import get_vehicle, load_catalogue
+from ..flight.vehicles import Vehicle
+from .errors import format_loc, located_error
+
+__all__ = [
+    "EARTH_NAMES",
+    "SCHEMA_VERSION",
+    "TRAJECTORY_SHAPES",
+    "GeoPoint",
+    "Launch",
+    "PlaceRef",
+    "Scenario",
+    "Trajectory",
+]
+
+SCHEMA_VERSION = 1
+EarthName = Literal["textbook", "sphere", "wgs84"]
+EARTH_NAMES: tuple[str, ...] = typing.get_args(EarthName)
+TrajectoryShape = Literal["minimum-energy", "lofted", "depressed"]
+TRAJECTORY_SHAPES: tuple[str, ...] = typing.get_args(TrajectoryShape)
+
+_CONFIG = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+def _check_lat(v: float) -> float:
+    if not -90.0 <= v <= 90.0:
+        raise ValueError(f"latitude {v:g} is outside -90..90 (degrees, north positive)")
+    return v
+
+
+def _check_lon(v: float) -> float:
+    if not -180.0 <= v <= 180.0:
+        hint = f"; for {v:g}°E write {v - 360.0:g}" if 180.0 < v <= 360.0 else ""
+        raise ValueError(
+            f"longitude {v:g} is outside -180..180 (degrees, east positive, west negative){hint}"
+        )
+    return v
+
+
+def _check_name(v: str) -> str:
+    if not v or len(v) > 64 or v != v.strip():
+        raise ValueError(f"name {v!r} must be 1-64 characters without leading or trailing spaces")
+    return v
+
+
+Latitude = Annotated[float, AfterValidator(_check_lat)]
+Longitude = Annotated[float, AfterValidator(_check_lon)]
+Name = Annotated[str, AfterValidator(_check_name)]
+
+
+class GeoPoint(BaseModel):
+    """A point on the Earth model: geodetic latitude, longitude (degrees) and height (m)."""
+
+    model_config = _CONFIG
+
+    lat_deg: Latitude = Field(description="Geodetic latitude (degrees), -90..90, north positive.")
+    lon_deg: Longitude = Field(description="Longitude (degrees), -180..180, east positive, west negative.")
+    alt_m: float = Field(
+        0.0, ge=-500.0, le=9000.0, description="Height above the Earth model's surface (m), -500..9000."
+    )
+
+
+def _place_ref_tag(v: object) -> str | None:
+    if isinstance(v, str):
+        return "@name"
+    if isinstance(v, (dict, GeoPoint)):
+        return "@point"
+    return None
+
+
+PlaceRef = Annotated[
+    Union[Annotated[str, Tag("@name")], Annotated[GeoPoint, Tag("@point")]],  # noqa: UP007
+    Discriminator(
+        _place_ref_tag,
+        custom_error_type="place_ref",
+        custom_error_message="must be a place name or a point {lat_deg: .., lon_deg: ..}",
+    ),
+]
+"""A place: the name of an entry of ``places``, or an inline :class:`GeoPoint`."""
+
+
+class Trajectory(BaseModel):
+    """How a missile flies to its target: the minimum-energy path, or a lofted or depressed one."""
+
+    model_config = _CONFIG
+
+    shape: TrajectoryShape = Field(
+        "minimum-energy",
+        description="minimum-energy (default), lofted (higher, shorter-ranged for the same speed) or "
+        "depressed (lower, faster).",
+    )
+    apogee_km: float | None = Field(
+        None, gt=0, description="Apogee height above the surface (km), for lofted or depressed."
+    )
+    burnout_angle_deg: float | None = Field(
+        None,
+        gt=0,
+        lt=90,
+        description="Flight-path angle above the local horizontal at burnout (degrees, 0..90), for lofted "
+        "or depressed.",
+    )
+
+    @model_validator(mode="after")
+    def _one_shaping_figure(self) -> Trajectory:
+        given = [f for f in ("apogee_km", "burnout_angle_deg") if getattr(self, f) is not None]
+        if self.shape == "minimum-energy" and given:
+            raise located_error(
+                [
+                    (
+                        (f,),
+                        (
+                            f"shape minimum-energy fixes the trajectory; remove {f} or choose shape "
+                            "lofted or depressed"
+                        ),
+                    )
+                    for f in given
+                ]
+            )
+        if self.shape != "minimum-energy" and len(given) != 1:
+            what = "both were given" if given else "neither was given"
+            raise located_error(
+                [
+                    (
+                        (),
+                        f"shape {self.shape} needs exactly one of apogee_km or burnout_angle_deg ({what}), "
+                        "e.g. {shape: " + self.shape + ", apogee_km: 1500}",
+                    )
+                ]
+            )
+        return self
+
+
+class Launch(BaseModel):
+    """One missile launch: which missile, from where, to where, when and along which trajectory."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, populate_by_name=True)
+
+    id: Name = Field(description="Identifier of the launch, unique in the scenario (e.g. L1).")
+    missile: str = Field(description="Name of a catalogue missile or of one under `missiles`.")
+    from_: PlaceRef = Field(
+        alias="from", description="Launch point: a name under `places`, or {lat_deg: .., lon_deg: ..}."
+    )
+    to: PlaceRef = Field(description="Aim point: a name under `places`, or {lat_deg: .., lon_deg: ..}.")
+    time_s: float = Field(0.0, ge=0, description="Launch time (s after the scenario epoch), >= 0.")
+    trajectory: Trajectory = Field(
+        default_factory=Trajectory, description="Trajectory shape; default minimum-energy."
+    )
+
+
+class Scenario(BaseModel):
+    """A validated scenario (schema version 1). Build it with :func:`jointshield.scenario.load_scenario`."""
+
+    model_config = _CONFIG
+
+    version: Literal[1] = Field(description="Schema version of the file; this jointshield reads 1.")
+    name: str = Field(min_length=1, max_length=200, description="Short title of the scenario.")
+    description: str = Field("", description="What the scenario shows.")
+    epoch: AwareDatetime = Field(
+        description="Scenario time zero, UTC, ISO 8601 with a time zone (e.g. 2008-03-01T12:00:00Z); "
+        "fixes the Earth rotation angle."
+    )
+    seed: int = Field(0, ge=0, description="Seed of the run's random generator (integer >= 0).")
+    earth: EarthName = Field("wgs84", description="Earth model: textbook, sphere or wgs84 (default).")
+    places: dict[Name, GeoPoint] = Field(
+        default_factory=dict, description="Named points: name -> {lat_deg, lon_deg, alt_m}."
+    )
+    missiles: list[Vehicle] = Field(
+        default_factory=list,
+        description="Inline missile types (Vehicle fields; kind defaults to missile), added to the "
+        "catalogue; names must not clash with it.",
+    )
+    launches: list[Launch] = Field(default_factory=list, description="The launches of the scenario.")
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _supported_version(cls, v: object) -> object:
+        if v != SCHEMA_VERSION or isinstance(v, bool):
+            raise ValueError(
+                f"schema version {v!r} is not supported; this jointshield reads version {SCHEMA_VERSION}"
+            )
+        return v
+
+    @field_validator("epoch")
+    @classmethod
+    def _to_utc(cls, v: _dt.datetime) -> _dt.datetime:
+        return v.astimezone(_dt.UTC)
+
+    @field_validator("missiles", mode="before")
+    @classmethod
+    def _missile_kind_default(cls, v: object) -> object:
+        if isinstance(v, list):
+            return [{"kind": "missile", **m} if isinstance(m, dict) and "kind" not in m else m for m in v]
+        return v
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Scenario:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        catalogue = load_catalogue()
+        inline: dict[str, int] = {}
+        for i, m in enumerate(self.missiles):
+            if m.kind != "missile":
+                problems.append((("missiles", i, "kind"), f"{m.kind!r}: only missiles may be defined here"))
+            if m.name in catalogue:
+                problems.append(
+                    (
+                        ("missiles", i, "name"),
+                        (
+                            f"{m.name!r} is already a catalogue {catalogue[m.name].kind}; give the "
+                            "inline missile another name"
+                        ),
+                    )
+                )
+            elif m.name in inline:
+                first = format_loc(("missiles", inline[m.name]))
+                problems.append((("missiles", i, "name"), f"{m.name!r} is defined twice (also {first})"))
+            else:
+                inline[m.name] = i
+        missiles = [n for n, v in catalogue.items() if v.kind == "missile"] + list(inline)
+        ids: dict[str, int] = {}
+        for i, launch in enumerate(self.launches):
+            if launch.id in ids:
+                first = format_loc(("launches", ids[launch.id]))
+                problems.append(
+                    (("launches", i, "id"), f"duplicate id {launch.id!r} (first used by {first})")
+                )
+            else:
+                ids[launch.id] = i
+            if launch.missile not in missiles:
+                if launch.missile in catalogue:
+                    what = f"{launch.missile!r} is an {catalogue[launch.missile].kind}, not a missile"
+                else:
+                    what = f"unknown missile {launch.missile!r}"
+                problems.append((("launches", i, "missile"), f"{what}; known: {', '.join(missiles)}"))
+            resolvable = True
+            for key, ref in (("from", launch.from_), ("to", launch.to)):
+                if isinstance(ref, str) and ref not in self.places:
+                    resolvable = False
+                    known = ", ".join(self.places) if self.places else "none (the scenario has no places)"
+                    problems.append(
+                        (
+                            ("launches", i, key),
+                            f"unknown place {ref!r}; known: {known}; or give {{lat_deg: .., lon_deg: ..}}",
+                        )
+                    )
+            if resolvable:
+                a, b = self.point(launch.from_), self.point(launch.to)
+                if (a.lat_deg, a.lon_deg) == (b.lat_deg, b.lon_deg):
+                    problems.append((("launches", i, "to"), "is the same point as from; aim somewhere else"))
+        if problems:
+            raise located_error(problems)
+        return self
+
+    # ---- lookups ---------------------------------------------------------------------------------
+
+    @property
+    def earth_model(self) -> EarthModel:
+        """The :class:`~jointshield.earth.models.EarthModel` named by ``earth``."""
+        return earth_model(self.earth)
+
+    def point(self, ref: str | GeoPoint) -> GeoPoint:
+        """The point a place reference stands for (a name under ``places`` or an inline point)."""
+        if isinstance(ref, GeoPoint):
+            return ref
+        if ref not in self.places:
+            raise InputError("place", f"unknown place {ref!r}; known: {', '.join(self.places) or 'none'}")
+        return self.places[ref]
+
+    def vehicle(self, name: str) -> Vehicle:
+        """The missile called ``name``: an inline one from ``missiles``, else the catalogue's."""
+        for m in self.missiles:
+            if m.name == name:
+                return m
+        return get_vehicle(name, "missile")
