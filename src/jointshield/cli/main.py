@@ -11,6 +11,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import InputError
 
@@ -39,25 +40,20 @@ def _register() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the CLI, turning bad input into one line and exit code 2."""
+    """Entry point: run the CLI, turning bad input into one line and exit code 2.
+
+    Typer's standalone mode handles usage errors itself (message, exit code 2); domain errors arrive
+    here as :class:`InputError` and are printed as one line, never as a traceback.
+    """
     _register()
     try:
-        rc = app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="jointshield")
     except InputError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         return 2
-    except SystemExit as exc:  # typer/click exit codes pass through
-        return int(exc.code or 0)
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.exceptions.Abort):
-            return 1
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return 2
-        raise
-    return rc if isinstance(rc, int) else 0
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
 
 
 if __name__ == "__main__":

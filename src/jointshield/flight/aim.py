@@ -18,6 +18,7 @@ much energy it gets). For P (launch, target) pairs at once:
    lofted/depressed shapes, the apogee or burnout angle onto the request.
 
 A target beyond the missile's reach is reported with the missile's maximum range along that azimuth.
+Targets beyond :data:`MAX_AIM_RANGE_M` (16,000 km, towards the antipode) are not aimed at.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ from .propagate import PITCH_OVER_S, Booster, FlightBatch, powered_flight
 SHAPES = ("minimum-energy", "lofted", "depressed")
 KICK_GRID_RAD = np.deg2rad(np.linspace(1.0, 75.0, 16))
 N_CUTOFF_GRID = 12
+MAX_AIM_RANGE_M = 16_000e3
+"""Targets further than this (m) are not aimed at: towards the antipode (about 20,000 km) every heading
+leads to the target and range stops growing with energy, so the problem has no well-posed solution."""
 MISS_TOLERANCE_M = 1.0
 """Newton stops when every pair is within this distance of its target (m)."""
 
@@ -163,7 +167,7 @@ def aim(booster: Booster, launch_lat_rad, launch_lon_rad, target_lat_rad, target
             kick[p] = np.interp(shape_goal[p], vs[order], ks[order])
             cut[p] = np.interp(shape_goal[p], vs[order], cs[order])
 
-    reachable = np.isfinite(kick) & np.isfinite(cut)
+    reachable = np.isfinite(kick) & np.isfinite(cut) & (distance <= MAX_AIM_RANGE_M)
     az = az0.copy()
     kick = np.where(reachable, kick, KICK_GRID_RAD[nk // 2])
     cut = np.where(reachable, cut, t_burn)
@@ -171,8 +175,12 @@ def aim(booster: Booster, launch_lat_rad, launch_lon_rad, target_lat_rad, target
     # 3. Newton polish on (azimuth, cut-off[, kick]) with backtracking, all active pairs in one batch.
     r_target = geodetic_to_ecef(tlat, tlon, talt, model)
     rot = enu_rotation(tlat, tlon)
-    n_var = 2 if shape == "minimum-energy" else 3
+    # All three steer. With two residuals (minimum-energy) the step is the least change in units of
+    # `var_scale`: near the optimum range is flat in the kick, so the cut-off moves, and where the
+    # cut-off is at full burn (its column vanishes) the kick takes over.
+    n_var = 3
     fd_steps = np.array([1e-5, 1e-3, 1e-5])  # azimuth (rad), cut-off (s), kick (rad)
+    var_scale = np.array([1e-3, 0.1, 1e-3])
     x_best = np.stack([az, cut, kick], axis=1)
     x_try = x_best.copy()
     err_best = np.full(p_count, np.inf)
@@ -213,8 +221,7 @@ def aim(booster: Booster, launch_lat_rad, launch_lon_rad, target_lat_rad, target
                 if converged or not np.all(np.isfinite(jac)):
                     active[p] = False
                     continue
-                delta[p] = 0.0
-                delta[p, :n_var] = -np.linalg.lstsq(jac, f0[q], rcond=None)[0]
+                delta[p] = -var_scale * np.linalg.lstsq(jac * var_scale, f0[q], rcond=None)[0]
                 lam[p] = 1.0
             else:
                 lam[p] *= 0.5  # the full step made things worse: back off along it

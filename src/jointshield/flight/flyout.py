@@ -18,7 +18,7 @@ from ..earth.geodesy import surface_distance_m
 from ..earth.models import EarthModel
 from ..errors import InputError
 from . import kernel as k
-from .aim import aim
+from .aim import MAX_AIM_RANGE_M, aim
 from .propagate import Booster, FlightBatch, free_flight, powered_flight
 
 RECORD_STEPS = 4000
@@ -134,6 +134,9 @@ def fly_missile(vehicle, launch_deg: tuple[float, float], target_deg: tuple[floa
     me = aim(booster, lat, lon, tlat, tlon, model)
     if not me.reachable[0]:
         d = surface_distance_m(lat, lon, tlat, tlon, model)
+        if d[0] > MAX_AIM_RANGE_M:
+            raise InputError("--to", f"target {float(d[0]) / 1e3:,.0f} km away is beyond the "
+                                     f"{MAX_AIM_RANGE_M / 1e3:,.0f} km that aiming supports (near-antipodal)")
         raise InputError("--to", f"target {float(d[0]) / 1e3:,.0f} km away is beyond the reach of {vehicle.name} "
                                  f"(maximum range {me.max_range_m[0] / 1e3:,.0f} km along that azimuth)")
     shape = "minimum-energy"

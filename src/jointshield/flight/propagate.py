@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.interpolate import CubicHermiteSpline
 
-from ..earth.constants import G0_M_S2
 from ..earth.frames import ecef_to_eci, ecef_to_geodetic, eci_to_ecef, enu_rotation, geodetic_to_ecef
 from ..earth.models import EarthModel
 from . import kernel as k
@@ -59,16 +58,13 @@ class Booster:
     @classmethod
     def from_vehicle(cls, vehicle) -> Booster:
         """Build from a catalogue :class:`~jointshield.flight.vehicles.Vehicle` (stages fire back to back)."""
-        n = len(vehicle.stages)
-        table = np.zeros((n, k.N_STAGE_COLS))
-        t = 0.0
-        for i, st in enumerate(vehicle.stages):
-            upper = sum(s.gross_mass_kg for s in vehicle.stages[i:])
-            mdot = st.propellant_mass_kg / st.burn_time_s
-            table[i] = (t, t + st.burn_time_s, mdot, vehicle.payload_kg + upper, st.isp_s * G0_M_S2 * mdot)
-            t += st.burn_time_s
-        return cls(table, float(vehicle.reference_area_m2), np.asarray(vehicle.drag.mach, float),
-                   np.asarray(vehicle.drag.cd, float), float(vehicle.reentry_beta_kg_m2),
+        st = vehicle.stage_arrays()
+        t_end = np.cumsum(st.burn_time_s)
+        table = np.stack([t_end - st.burn_time_s, t_end, st.mass_flow_kg_s, st.initial_mass_kg, st.thrust_n],
+                         axis=1)
+        beta = vehicle.reentry_beta_kg_m2
+        mach, cd = vehicle.drag.arrays()
+        return cls(table, float(vehicle.reference_area_m2), mach, cd, np.inf if beta is None else float(beta),
                    float(vehicle.vertical_rise_s))
 
 
