@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m jointshield.demo
+	$(VENV)/bin/jointshield demo
 
 test: $(STAMP)
 	$(PY) -m pytest -q

@@ -8,7 +8,7 @@ from jointshield.earth.frames import ecef_to_geodetic, eci_to_ecef
 from jointshield.earth.models import SPHERE, TEXTBOOK, WGS84, EarthModel
 from jointshield.flight import ballistics as b
 from jointshield.flight import kernel as k
-from jointshield.flight.propagate import free_flight, free_flight_ecef, burnout_state_ecef
+from jointshield.flight.propagate import burnout_state_ecef, free_flight, free_flight_ecef
 
 R = TEXTBOOK.a_m
 MU = TEXTBOOK.mu_m3_s2

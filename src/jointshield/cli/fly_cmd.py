@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
@@ -87,6 +85,8 @@ def fly(
                                     model, beta_kg_m2=np.inf if beta_kg_m2 is None else beta_kg_m2)
 
     if csv_path is not None:
+        from ..report.flight_files import write_path_csv
+
         write_path_csv(csv_path, result)
         result.summary["csv"] = str(csv_path)
     if plot_path is not None:
@@ -98,33 +98,15 @@ def fly(
         _print_table(result.summary)
 
 
-def write_path_csv(path: Path, result) -> None:
-    """The sampled path as CSV (time, geodetic position, ground range, speed, ECEF), written atomically."""
-    from ..report._files import atomic_write
-
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["t_s", "lat_deg", "lon_deg", "alt_km", "range_km", "speed_m_s", "x_ecef_m", "y_ecef_m",
-                "z_ecef_m"])
-    for i in range(len(result.t_s)):
-        w.writerow([f"{result.t_s[i]:.6f}", f"{result.lat_deg[i]:.8f}", f"{result.lon_deg[i]:.8f}",
-                    f"{result.alt_m[i] / 1e3:.6f}", f"{result.range_m[i] / 1e3:.6f}", f"{result.speed_m_s[i]:.4f}",
-                    *(f"{c:.3f}" for c in result.r_ecef_m[i])])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(path) as fh:
-        fh.write(buf.getvalue().encode())
-
-
 def write_plot(path: Path, result) -> None:
-    from ..report.flight_plot import TrackForPlot, plot_flight
+    from ..report.flight_files import track_for_plot
+    from ..report.flight_plot import plot_flight
 
     path.parent.mkdir(parents=True, exist_ok=True)
     s = result.summary
     label = s.get("missile", f"{s['burnout_speed_m_s'] / 1e3:g} km/s at {s['burnout_angle_deg']:g}°")
-    track = TrackForPlot(label, result.lat_deg, result.lon_deg, result.alt_m / 1e3, result.range_m / 1e3,
-                         result.launch_deg, result.target_deg, result.events)
-    plot_flight(path, [track], title=f"{label}: {s['range_km']:,.0f} km in {s['flight_time_s'] / 60:.1f} min "
-                                     f"({s['earth']} Earth)")
+    plot_flight(path, [track_for_plot(result, label)],
+                title=f"{label}: {s['range_km']:,.0f} km in {s['flight_time_s'] / 60:.1f} min ({s['earth']} Earth)")
 
 
 def _print_table(summary: dict) -> None:

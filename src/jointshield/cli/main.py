@@ -7,6 +7,7 @@ one-line message on stderr and exit code 2, never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -36,7 +37,7 @@ def _root() -> None:
 
 def _register() -> None:
     # Imported for their side effect of adding commands to `app`.
-    from . import catalogue_cmd, fly_cmd, validate_cmd  # noqa: F401
+    from . import catalogue_cmd, demo_cmd, fly_cmd, validate_cmd  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,8 +54,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except Exception as exc:  # a bug, not bad input: one line, and the traceback on request
+        if os.environ.get("JOINTSHIELD_DEBUG"):
+            raise
+        err_console.print(f"[bold red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))} "
+                          "(set JOINTSHIELD_DEBUG=1 for the traceback, and please report it)", soft_wrap=True)
+        return 1
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as `python -m jointshield.cli.main`: register on this module's app, not a second copy's.
+    from jointshield.cli.main import main as _main
+
+    sys.exit(_main())

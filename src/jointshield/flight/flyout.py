@@ -122,26 +122,28 @@ def fly_burnout(lat_deg: float, lon_deg: float, alt_m: float, speed_m_s: float, 
 
 def fly_missile(vehicle, launch_deg: tuple[float, float], target_deg: tuple[float, float],
                 model: EarthModel, apogee_m: float | None = None,
-                burnout_angle_deg: float | None = None) -> Flyout:
+                burnout_angle_deg: float | None = None, shape: str | None = None) -> Flyout:
     """Launch a catalogue vehicle from ``launch_deg`` (lat, lon) and aim it at ``target_deg``.
 
     Without ``apogee_m`` or ``burnout_angle_deg`` the flight is minimum-energy; with one of them it is
-    lofted or depressed, whichever side of the minimum-energy flight the request lies on.
+    lofted or depressed, whichever side of the minimum-energy flight the request lies on (or as
+    ``shape`` says, when given).
     """
     booster = Booster.from_vehicle(vehicle)
     lat, lon = np.deg2rad(launch_deg)
     tlat, tlon = np.deg2rad(target_deg)
     me = aim(booster, lat, lon, tlat, tlon, model)
     if not me.reachable[0]:
-        d = surface_distance_m(lat, lon, tlat, tlon, model)
-        if d[0] > MAX_AIM_RANGE_M:
-            raise InputError("--to", f"target {float(d[0]) / 1e3:,.0f} km away is beyond the "
+        d = float(np.ravel(surface_distance_m(lat, lon, tlat, tlon, model))[0])
+        if d > MAX_AIM_RANGE_M:
+            raise InputError("--to", f"target {d / 1e3:,.0f} km away is beyond the "
                                      f"{MAX_AIM_RANGE_M / 1e3:,.0f} km that aiming supports (near-antipodal)")
-        raise InputError("--to", f"target {float(d[0]) / 1e3:,.0f} km away is beyond the reach of {vehicle.name} "
+        raise InputError("--to", f"target {d / 1e3:,.0f} km away is beyond the reach of {vehicle.name} "
                                  f"(maximum range {me.max_range_m[0] / 1e3:,.0f} km along that azimuth)")
-    shape = "minimum-energy"
     steer = me
-    if apogee_m is not None or burnout_angle_deg is not None:
+    if apogee_m is None and burnout_angle_deg is None:
+        shape = "minimum-energy"
+    else:
         if apogee_m is not None and burnout_angle_deg is not None:
             raise InputError("--apogee-km", "give either --apogee-km or --burnout-angle-deg, not both")
         ref = powered_flight(booster, lat, lon, 0.0, me.azimuth_rad, me.kick_rad, me.cutoff_s, model)
@@ -153,7 +155,7 @@ def fly_missile(vehicle, launch_deg: tuple[float, float], target_deg: tuple[floa
             if not -10.0 < burnout_angle_deg < 90.0:
                 raise InputError("--burnout-angle-deg", f"{burnout_angle_deg:g} is outside -10..90")
             lofted = np.deg2rad(burnout_angle_deg) > ref.event_flight_path_angle_rad("burnout")[0]
-        shape = "lofted" if lofted else "depressed"
+        shape = shape if shape in ("lofted", "depressed") else ("lofted" if lofted else "depressed")
         steer = aim(booster, lat, lon, tlat, tlon, model, shape=shape, apogee_m=apogee_m,
                     burnout_angle_rad=None if burnout_angle_deg is None else np.deg2rad(burnout_angle_deg))
         if not steer.reachable[0]:

@@ -259,7 +259,7 @@ def _event_values(y, ctrl, earth):
 def _turn_value(y, ctrl, earth):
     """Kick angle minus the zenith angle of the air-relative velocity: the gravity turn starts at 0."""
     x, yy, z = y[0], y[1], y[2]
-    lat, h = geodetic_latitude_altitude_xyz(x, yy, z, earth[E_A], earth[E_F])
+    lat, _h = geodetic_latitude_altitude_xyz(x, yy, z, earth[E_A], earth[E_F])
     omega = earth[E_OMEGA]
     lon = math.atan2(yy, x)
     cl = math.cos(lat)
@@ -458,7 +458,7 @@ def _fly_one(n, y0, ctrl, breaks, earth, stages, area_m2, mach_tab, cd_tab, t_ma
             st = ST_MAX_STEPS
             break
         if not err <= 1.0:  # also rejects NaN from a wild trial step
-            h_abs = h * (_MIN_FACTOR if err != err else max(_MIN_FACTOR, _SAFETY * err**_ERR_EXP))
+            h_abs = h * (_MIN_FACTOR if math.isnan(err) else max(_MIN_FACTOR, _SAFETY * err**_ERR_EXP))
             rejected = True
             continue
 
