@@ -114,7 +114,7 @@ def _interp_clamped(x, xs, ys):
     return ys[k - 1] + w * (ys[k] - ys[k - 1])
 
 
-@njit
+@njit_inline
 def _rhs(t, y, out, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab):
     """Time derivative of the ECI state ``y`` (6,) into ``out`` (6,).
 
