@@ -68,13 +68,14 @@ def demo(
     table = Table(title=f"{sc.name} — {model.name} Earth")
     for col in ("launch", "missile", "range km", "flight min", "apogee km", "burnout km/s", "reentry km/s",
                 "miss m"):
-        table.add_column(col, justify="left" if col in ("launch", "missile") else "right", no_wrap=col == "missile")
+        table.add_column(col, justify="left" if col in ("launch", "missile") else "right", no_wrap=True)
     for row in summary:
         table.add_row(row["id"], row["missile"], f"{row['range_km']:,.0f}", f"{row['flight_time_s'] / 60:.1f}",
                       f"{row['apogee_km']:,.0f}", f"{row['burnout_speed_m_s'] / 1e3:.2f}",
                       "—" if row["reentry_speed_m_s"] is None else f"{row['reentry_speed_m_s'] / 1e3:.2f}",
                       f"{row['miss_km'] * 1e3:.1f}")
     console = Console()
+    console.width = max(console.width, 110)  # a pipe reports 80 columns; the table needs ~100
     console.print(table)
     console.print(f"results: {folder}/summary.json, one CSV per launch, and the map {plot}")
 
