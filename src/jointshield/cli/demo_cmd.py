@@ -75,7 +75,7 @@ def demo(
                       "—" if row["reentry_speed_m_s"] is None else f"{row['reentry_speed_m_s'] / 1e3:.2f}",
                       f"{row['miss_km'] * 1e3:.1f}")
     console = Console()
-    console.width = max(console.width, 110)  # a pipe reports 80 columns; the table needs ~100
+    console.width = max(console.width, 120)  # a pipe reports 80 columns; the table needs ~110
     console.print(table)
     console.print(f"results: {folder}/summary.json, one CSV per launch, and the map {plot}")
 
