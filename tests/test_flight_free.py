@@ -117,3 +117,21 @@ def test_wgs84_matches_scipy_dop853_within_a_metre(beta):
         t_ref, r_ref = _reference_dop853(r[i], v[i], WGS84, beta)
         assert abs(fb.event_t_s[i, k.EV_IMPACT] - t_ref) < 1e-3
         assert np.linalg.norm(r_imp[i] - r_ref) < 1.0, np.linalg.norm(r_imp[i] - r_ref)
+
+
+@pytest.mark.parametrize("model,beta", [(WGS84, np.inf), (WGS84, 5000.0), (TEXTBOOK, np.inf)])
+def test_lockstep_kernel_equals_per_trajectory_kernel(model, beta):
+    # The vectorised lockstep kernel runs the same algorithm lane by lane: same steps, same events.
+    rng = np.random.default_rng(7)
+    n = 700  # more than two chunks, with a ragged last one
+    r, v = burnout_state_ecef(np.deg2rad(rng.uniform(-70, 70, n)), np.deg2rad(rng.uniform(-180, 180, n)),
+                              rng.uniform(0, 300e3, n), rng.uniform(2000, 7300, n),
+                              np.deg2rad(rng.uniform(5, 80, n)), rng.uniform(0, 2 * np.pi, n), model)
+    r[0, :] = 0.5 * r[0, :]  # one state below the surface: reported, not flown
+    lock = free_flight_ecef(r, v, model, beta_kg_m2=beta)
+    lane = free_flight_ecef(r, v, model, beta_kg_m2=beta, record_steps=1)  # the per-trajectory kernel
+    np.testing.assert_array_equal(lock.status, lane.status)
+    assert lock.status[0] == k.ST_BELOW_SURFACE and np.all(lock.status[1:] == k.ST_IMPACT)
+    np.testing.assert_array_equal(lock.n_steps, lane.n_steps)
+    np.testing.assert_allclose(lock.event_t_s, lane.event_t_s, rtol=0, atol=1e-9, equal_nan=True)
+    np.testing.assert_allclose(lock.event_y_eci, lane.event_y_eci, rtol=0, atol=1e-6, equal_nan=True)

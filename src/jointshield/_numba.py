@@ -1,14 +1,36 @@
 """The one switch for compiled kernels.
 
-Every compiled kernel in jointshield is decorated with :func:`njit` or :func:`njit_parallel` from here.
-Kernels are plain functions on floats and arrays in SI units; with ``NUMBA_DISABLE_JIT=1`` they run as
-ordinary Python (numba's own fallback), which the test-suite uses to check that the compiled and the
-interpreted code agree. ``cache=True`` keeps compilation out of every run after the first.
+Every compiled kernel in jointshield is decorated with :func:`njit`, :func:`njit_inline` or
+:func:`njit_parallel` from here. Kernels are plain functions on floats and arrays in SI units; with
+``NUMBA_DISABLE_JIT=1`` they run as ordinary Python (numba's own fallback).
+
+Caching: ``cache=True`` keeps compilation out of every run after the first. Numba invalidates a cached
+kernel only when the file that defines it changes, not when a kernel or constant it imports from another
+module does, so a stale kernel could survive an upgrade or an edit. The cache therefore lives in a folder
+named by a hash of all of jointshield's source files (unless ``NUMBA_CACHE_DIR`` is set by the user).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+from pathlib import Path
+
 import numba
+
+
+def _source_hash() -> str:
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+if not os.environ.get("NUMBA_CACHE_DIR"):
+    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    numba.config.CACHE_DIR = str(base / "jointshield" / f"numba-{_source_hash()}")
 
 njit = numba.njit(cache=True, fastmath=False, error_model="numpy")
 """Decorator for a scalar or serial kernel."""

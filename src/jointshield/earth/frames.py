@@ -127,6 +127,42 @@ def geodetic_altitude_xyz(x, y, z, a, f):
     return (k + e2 - 1.0) / k * np.sqrt(d * d + z * z)
 
 
+@njit_inline
+def geodetic_altitude_normal_xyz(x, y, z, a, f):
+    """Compiled scalar kernel: height h (m) above the ellipsoid and the unit ellipsoid normal (nx, ny, nz)
+    through ECEF (x, y, z) m, without trigonometric calls.
+
+    Same closed form as :func:`geodetic_altitude_xyz` (Vermeille 2002). The normal is the direction of
+    geodetic latitude φ = atan2(z, d) and longitude λ: (cos φ cos λ, cos φ sin λ, sin φ) with
+    cos φ = d / sqrt(d² + z²), sin φ = z / sqrt(d² + z²), cos λ = x / sqrt(x² + y²), sin λ = y / sqrt(x² + y²).
+    The integrator evaluates it after every step for the altitude and altitude-rate events. Valid in
+    ECI too, since the frames differ by a turn about z. For f == 0: h = |r| − a and n = r / |r|.
+    """
+    d2 = x * x + y * y
+    if f == 0.0:
+        r = np.sqrt(d2 + z * z)
+        return r - a, x / r, y / r, z / r
+    e2 = f * (2.0 - f)
+    e4 = e2 * e2
+    p = d2 / (a * a)
+    q = (1.0 - e2) / (a * a) * z * z
+    r = (p + q - e4) / 6.0
+    s = e4 * p * q / (4.0 * r * r * r)
+    t = np.cbrt(1.0 + s + np.sqrt(s * (2.0 + s)))
+    u = r * (1.0 + t + 1.0 / t)
+    v = np.sqrt(u * u + e4 * q)
+    w = e2 * (u + v - q) / (2.0 * v)
+    k = np.sqrt(u + v + w * w) - w
+    rho = np.sqrt(d2)
+    d = k * rho / (k + e2)
+    dz = np.sqrt(d * d + z * z)
+    h = (k + e2 - 1.0) / k * dz
+    if rho == 0.0:
+        return h, 0.0, 0.0, 1.0 if z >= 0.0 else -1.0
+    c = d / (rho * dz)
+    return h, c * x, c * y, z / dz
+
+
 def ecef_to_geodetic(
     r_ecef: ArrayLike, model: EarthModel = WGS84
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -101,7 +101,7 @@ def _crossing(x, y, level):
 
 def aim(booster: Booster, launch_lat_rad, launch_lon_rad, target_lat_rad, target_lon_rad,
         model: EarthModel, *, shape: str = "minimum-energy", apogee_m=None, burnout_angle_rad=None,
-        launch_alt_m=0.0, target_alt_m=0.0, max_iterations: int = 30) -> AimResult:
+        launch_alt_m=0.0, target_alt_m=0.0, max_iterations: int = 60) -> AimResult:
     """Steering that reaches each target along the requested trajectory shape (see module docstring).
 
     Inputs broadcast to (P,). ``apogee_m`` or ``burnout_angle_rad`` (exactly one) is required for the

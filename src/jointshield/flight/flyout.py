@@ -138,6 +138,10 @@ def fly_missile(vehicle, launch_deg: tuple[float, float], target_deg: tuple[floa
         if d > MAX_AIM_RANGE_M:
             raise InputError("--to", f"target {d / 1e3:,.0f} km away is beyond the "
                                      f"{MAX_AIM_RANGE_M / 1e3:,.0f} km that aiming supports (near-antipodal)")
+        if d < me.max_range_m[0]:
+            raise InputError("--to", f"target {d / 1e3:,.0f} km away is at the edge of the reach of {vehicle.name} "
+                                     f"(about {me.max_range_m[0] / 1e3:,.0f} km along that azimuth) and the "
+                                     f"aiming did not converge (best miss {me.miss_m[0] / 1e3:,.1f} km)")
         raise InputError("--to", f"target {d / 1e3:,.0f} km away is beyond the reach of {vehicle.name} "
                                  f"(maximum range {me.max_range_m[0] / 1e3:,.0f} km along that azimuth)")
     steer = me

@@ -33,7 +33,7 @@ from scipy.integrate._ivp import dop853_coefficients as _dop
 
 from .._numba import njit, njit_inline, njit_parallel, prange
 from ..earth.atmosphere import us76_density_sound_speed
-from ..earth.frames import geodetic_latitude_altitude_xyz
+from ..earth.frames import geodetic_altitude_normal_xyz, geodetic_latitude_altitude_xyz
 from ..earth.gravity import gravity_xyz
 
 # --- DOP853 tableau (scipy's, the 12 stages of the step proper; the dense-output stages are unused).
@@ -81,6 +81,13 @@ EV_REENTRY = 2
 EV_IMPACT = 3
 N_EVENTS = 4
 EVENT_NAMES = ("burnout", "apogee", "reentry", "impact")
+
+T_TOL_EVENT_S = 1e-9
+"""Time tolerance of located altitude events (s): 7 µm along a 7 km/s trajectory."""
+ALT_TOL_M = 1e-6
+"""An altitude event is located once the altitude is within this of its level (m)."""
+T_TOL_APOGEE_S = 1e-3
+"""Time tolerance of the apogee (s): the altitude rate vanishes there, so 1 ms is ~5 µm of altitude."""
 
 ST_IMPACT = 0  # reached the impact surface
 ST_TMAX = 1  # still flying at t_max
@@ -238,20 +245,18 @@ def _error_norm(K, h, y, y_new, rtol, atol):
     return abs(h) * e5 / math.sqrt((e5 + 0.01 * e3) * 6.0)
 
 
-@njit
+@njit_inline
 def _event_values(y, ctrl, earth):
     """Event functions at state ``y``: (altitude rate, altitude above reentry, altitude above impact).
 
-    Each event fires when its function goes from positive to non-positive.
+    Each event fires when its function goes from positive to non-positive. No trigonometric calls: this
+    runs after every step of every trajectory.
     """
     x, yy, z = y[0], y[1], y[2]
-    lat, h = geodetic_latitude_altitude_xyz(x, yy, z, earth[E_A], earth[E_F])
+    h, nx, ny, nz = geodetic_altitude_normal_xyz(x, yy, z, earth[E_A], earth[E_F])
     omega = earth[E_OMEGA]
-    lon = math.atan2(yy, x)
-    cl = math.cos(lat)
     # Rate of geodetic altitude: the Earth-relative velocity along the ellipsoid normal.
-    hdot = (cl * math.cos(lon) * (y[3] + omega * yy) + cl * math.sin(lon) * (y[4] - omega * x)
-            + math.sin(lat) * y[5])
+    hdot = nx * (y[3] + omega * yy) + ny * (y[4] - omega * x) + nz * y[5]
     return hdot, h - ctrl[C_H_REENTRY], h - ctrl[C_H_IMPACT]
 
 
@@ -331,10 +336,16 @@ def _locate(which, y, h, g_a, g_b, F, y_ev, ctrl, earth, t_tol):
     a, fa = 0.0, g_a
     b, fb = h, g_b
     side = 0
+    prev = -1.0
     for _ in range(100):
         tau = b - fb * (b - a) / (fb - fa)
         if not (tau > a and tau < b):
             tau = 0.5 * (a + b)
+        # Converged when the bracket is narrow or the estimate has stopped moving (the event functions
+        # are smooth over a step, so the secant steps converge fast from one side).
+        if b - a <= t_tol or abs(tau - prev) <= t_tol:
+            break
+        prev = tau
         _dense_eval(tau / h, y, F, y_ev)
         fc = _event_value(which, y_ev, ctrl, earth)
         if fc > 0.0:
@@ -347,11 +358,54 @@ def _locate(which, y, h, g_a, g_b, F, y_ev, ctrl, earth, t_tol):
             if side == 1:
                 fa *= 0.5
             side = 1
-        if b - a <= t_tol:
+    _dense_eval(tau / h, y, F, y_ev)
+    return tau
+
+
+@njit
+def _locate_altitude(which, y, h, g_a, g_b, hdot_a, hdot_b, F, y_ev, ctrl, earth, t_tol):
+    """Like :func:`_locate` for the altitude events (reentry, impact).
+
+    The first guess is the root of the cubic Hermite interpolant of altitude through both ends of the
+    step (altitude and altitude rate are known there); Newton's method on the dense output, with the
+    altitude rate as derivative and the bracket as safeguard, then converges in one or two evaluations.
+    """
+    # Root of the Hermite cubic on [0, h] (no geodetic evaluations: plain polynomial arithmetic).
+    tau = h * g_a / (g_a - g_b)
+    for _ in range(8):
+        x = tau / h
+        x2 = x * x
+        x3 = x2 * x
+        p = ((2 * x3 - 3 * x2 + 1) * g_a + (x3 - 2 * x2 + x) * h * hdot_a + (-2 * x3 + 3 * x2) * g_b
+             + (x3 - x2) * h * hdot_b)
+        dp = ((6 * x2 - 6 * x) * g_a + (3 * x2 - 4 * x + 1) * h * hdot_a + (-6 * x2 + 6 * x) * g_b
+              + (3 * x2 - 2 * x) * h * hdot_b) / h
+        if dp == 0.0:
             break
-    # Report the end of the bracket where the event function has crossed.
-    _dense_eval(b / h, y, F, y_ev)
-    return b
+        nxt = tau - p / dp
+        if not (nxt > 0.0 and nxt < h):
+            break
+        tau = nxt
+    a, b = 0.0, h
+    for _ in range(50):
+        _dense_eval(tau / h, y, F, y_ev)
+        hdot, g1, g2 = _event_values(y_ev, ctrl, earth)
+        fc = g1 if which == EV_REENTRY else g2
+        if fc > 0.0:
+            a = tau
+        else:
+            b = tau
+        if abs(fc) <= ALT_TOL_M:
+            return tau  # y_ev already holds the state there
+        nxt = tau - fc / hdot if hdot != 0.0 else 0.5 * (a + b)
+        if not (nxt > a and nxt < b):
+            nxt = 0.5 * (a + b)
+        done = abs(nxt - tau) <= t_tol or b - a <= t_tol
+        tau = nxt
+        if done:
+            break
+    _dense_eval(tau / h, y, F, y_ev)
+    return tau
 
 
 @njit_inline
@@ -408,7 +462,7 @@ def _fly_one(n, y0, ctrl, breaks, earth, stages, area_m2, mach_tab, cd_tab, t_ma
     y_tmp = np.empty(6)
     y_ev = np.empty(6)
     t = 0.0
-    t_tol = 1e-9  # s: the dense output is cheap, so locate events to well below a millimetre
+    t_tol = T_TOL_EVENT_S
     for e in range(N_EVENTS):
         ev_t[n, e] = np.nan
     _record(rec, rec_n, n, t, y)
@@ -489,19 +543,19 @@ def _fly_one(n, y0, ctrl, breaks, earth, stages, area_m2, mach_tab, cd_tab, t_ma
                            cd_tab)
         tau_imp = np.inf
         if fire_imp:
-            tau_imp = _locate(EV_IMPACT, y, h, g_imp, n_imp, F, y_ev, ctrl, earth, t_tol)
+            tau_imp = _locate_altitude(EV_IMPACT, y, h, g_imp, n_imp, g_apo, n_apo, F, y_ev, ctrl, earth, t_tol)
             ev_t[n, EV_IMPACT] = t + tau_imp
             for i in range(6):
                 ev_y[n, EV_IMPACT, i] = y_ev[i]
         if fire_apo:
-            tau = _locate(EV_APOGEE, y, h, g_apo, n_apo, F, y_ev, ctrl, earth, t_tol)
+            tau = _locate(EV_APOGEE, y, h, g_apo, n_apo, F, y_ev, ctrl, earth, T_TOL_APOGEE_S)
             if tau <= tau_imp:
                 ev_t[n, EV_APOGEE] = t + tau
                 for i in range(6):
                     ev_y[n, EV_APOGEE, i] = y_ev[i]
                 _record(rec, rec_n, n, t + tau, y_ev)
         if fire_re:
-            tau = _locate(EV_REENTRY, y, h, g_re, n_re, F, y_ev, ctrl, earth, t_tol)
+            tau = _locate_altitude(EV_REENTRY, y, h, g_re, n_re, g_apo, n_apo, F, y_ev, ctrl, earth, t_tol)
             if tau <= tau_imp:
                 ev_t[n, EV_REENTRY] = t + tau
                 for i in range(6):

@@ -25,6 +25,7 @@ from scipy.interpolate import CubicHermiteSpline
 from ..earth.frames import ecef_to_eci, ecef_to_geodetic, eci_to_ecef, enu_rotation, geodetic_to_ecef
 from ..earth.models import EarthModel
 from . import kernel as k
+from . import kernel_lockstep as kl
 
 PITCH_OVER_S = 10.0
 """Duration of the linear pitch-over from the vertical to the kick angle (s)."""
@@ -189,6 +190,22 @@ def _run(y0_eci, ctrl, breaks, model: EarthModel, booster: Booster, t_max_s, rto
     return FlightBatch(model, status, t_end, y_end, ev_t, ev_y, n_steps, rec, rec_n)
 
 
+def _run_lockstep(y0_eci, ctrl, model: EarthModel, t_max_s, rtol, atol, max_steps) -> FlightBatch:
+    """Free flight through the lockstep kernel: the same integration, vectorised across trajectories."""
+    n = y0_eci.shape[0]
+    status = np.empty(n, np.int64)
+    t_end = np.empty(n)
+    y_end = np.empty((n, 6))
+    ev_t = np.empty((n, k.N_EVENTS))
+    ev_y = np.full((n, k.N_EVENTS, 6), np.nan)
+    n_steps = np.zeros(n, np.int64)
+    kl.fly_free_lockstep(np.ascontiguousarray(y0_eci, dtype=float), np.ascontiguousarray(ctrl, dtype=float),
+                         k.earth_vector(model), float(t_max_s), float(rtol), float(atol), int(max_steps),
+                         status, t_end, y_end, ev_t, ev_y, n_steps, kl.work_units(n))
+    return FlightBatch(model, status, t_end, y_end, ev_t, ev_y, n_steps, np.empty((n, 0, 7)),
+                       np.zeros(n, np.int64))
+
+
 def burnout_state_ecef(lat_rad, lon_rad, alt_m, speed_m_s, gamma_rad, azimuth_rad, model: EarthModel):
     """ECEF position (N, 3) and Earth-relative velocity (N, 3) of burnout states given geodetically.
 
@@ -230,9 +247,11 @@ def free_flight_ecef(r_ecef_m, v_ecef_m_s, model: EarthModel, *, beta_kg_m2=np.i
     ctrl[:, k.C_BETA] = beta_kg_m2
     ctrl[:, k.C_H_IMPACT] = impact_alt_m
     ctrl[:, k.C_H_REENTRY] = reentry_alt_m
+    y0 = np.hstack([ri, vi])
+    if record_steps == 0:
+        return _run_lockstep(y0, ctrl, model, t_max_s, rtol, atol, max_steps)
     breaks = np.full((n, 1), np.inf)
-    return _run(np.hstack([ri, vi]), ctrl, breaks, model, _NO_BOOSTER, t_max_s, rtol, atol, max_steps,
-                record_steps)
+    return _run(y0, ctrl, breaks, model, _NO_BOOSTER, t_max_s, rtol, atol, max_steps, record_steps)
 
 
 def powered_flight(booster: Booster, lat_rad, lon_rad, alt_m, azimuth_rad, kick_rad, cutoff_s,
