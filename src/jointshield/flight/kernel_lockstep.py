@@ -23,8 +23,6 @@ from .._numba import njit, njit_inline, njit_parallel, prange
 from ..earth.frames import geodetic_altitude_normal_xyz
 from ._dop853_lanes import error_sums_lanes, trial_step_lanes
 from .kernel import (
-    _A_X,
-    _D,
     _ERR_EXP,
     _MAX_FACTOR,
     _MIN_FACTOR,
@@ -50,6 +48,7 @@ from .kernel import (
     ST_TMAX,
     T_TOL_APOGEE_S,
     T_TOL_EVENT_S,
+    _dense_prepare,
     _event_values,
     _locate,
     _locate_altitude,
@@ -58,21 +57,6 @@ from .kernel_lanes import rhs_lanes
 
 CHUNK = 256
 """Lanes per chunk: the chunk's stage array (16 × 6 × 256 doubles, 192 KiB) stays in the L2 cache."""
-
-
-@njit_inline
-def _combine(Y, K, coef, n_terms, h, out, j0, m):
-    """``out = Y + h · Σ_j coef[j] K[j]`` for lanes ``j0..m-1`` (lane loop innermost: it vectorises)."""
-    for i in range(6):
-        for lane in range(j0, m):
-            out[i, lane] = 0.0
-        for j in range(n_terms):
-            a = coef[j]
-            if a != 0.0:
-                for lane in range(j0, m):
-                    out[i, lane] += a * K[j, i, lane]
-        for lane in range(j0, m):
-            out[i, lane] = Y[i, lane] + h[lane] * out[i, lane]
 
 
 @njit
@@ -95,11 +79,11 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
     y1 = np.empty(6)
     y_ev = np.empty(6)
     F = np.empty((_N_POW, 6))
-    K1 = np.empty((_NX, 6, 1))
-    Y1 = np.empty((6, 1))
-    Yt1 = np.empty((6, 1))
-    h1 = np.empty(1)
-    b1 = np.empty(1)
+    K2 = np.empty((_NX, 6))
+    yn1 = np.empty(6)
+    yt1 = np.empty(6)
+    no_stages = np.array([[0.0, 0.0, 0.0, 1.0, 0.0]])  # free flight: the stage table is never read
+    no_table = np.array([0.0, 1.0])
     has_air = earth[E_ATMOSPHERE] != 0.0
     t_tol = T_TOL_EVENT_S
     e5v = np.empty(m)
@@ -113,7 +97,6 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
     omega = earth[E_OMEGA]
     cap = m
     drag = has_air
-    one = np.ones(1)
     next_n = lo
     m = 0
 
@@ -164,7 +147,9 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
                 d0 = math.sqrt(d0 / 6.0)
                 d1 = math.sqrt(d1 / 6.0)
                 h[k] = min(1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1, t_max)
-            _combine(Y, K, one, 1, h, Yt, j0, m)
+            for i in range(6):
+                for k in range(j0, m):
+                    Yt[i, k] = Y[i, k] + h[k] * K[0, i, k]
             rhs_lanes(Yt, K[1], j0, m, beta, earth, drag)
             for k in range(j0, m):
                 d2 = 0.0
@@ -231,27 +216,14 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
             fire_apo = g[0, k] > 0.0 and n_apo <= 0.0 and np.isnan(ev_t[n, EV_APOGEE])
             fire_re = g[1, k] > 0.0 and n_re <= 0.0 and np.isnan(ev_t[n, EV_REENTRY])
             if fire_imp or fire_apo or fire_re:
-                # Dense output of this lane's step: its three extra stages, one lane wide.
+                # Dense output of this lane's step, by the per-trajectory kernel's own routine.
                 for i in range(6):
-                    Y1[i, 0] = Y[i, k]
-                    for j in range(_NS + 1):
-                        K1[j, i, 0] = K[j, i, k]
-                h1[0] = h[k]
-                b1[0] = beta[k]
-                for s in range(_NS + 1, _NX):
-                    _combine(Y1, K1, _A_X[s - _NS - 1], s, h1, Yt1, 0, 1)
-                    rhs_lanes(Yt1, K1[s], 0, 1, b1, earth, drag)
-                for i in range(6):
-                    dy = Yn[i, k] - Y[i, k]
-                    F[0, i] = dy
-                    F[1, i] = h[k] * K1[0, i, 0] - dy
-                    F[2, i] = 2.0 * dy - h[k] * (K1[_NS, i, 0] + K1[0, i, 0])
-                    for r in range(_N_POW - 3):
-                        acc = 0.0
-                        for j in range(_NX):
-                            acc += _D[r, j] * K1[j, i, 0]
-                        F[3 + r, i] = h[k] * acc
                     y1[i] = Y[i, k]
+                    yn1[i] = Yn[i, k]
+                    for j in range(_NS + 1):
+                        K2[j, i] = K[j, i, k]
+                _dense_prepare(t[k], y1, yn1, h[k], K2, F, yt1, t[k] + 0.5 * h[k], ctrl[n], earth, no_stages,
+                               0.0, no_table, no_table)
                 # Exact event values at both ends of the step for the brackets.
                 g_a0, g_a1, g_a2 = _event_values(y1, ctrl[n], earth)
                 for i in range(6):
