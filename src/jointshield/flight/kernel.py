@@ -32,7 +32,7 @@ import numpy as np
 from scipy.integrate._ivp import dop853_coefficients as _dop
 
 from .._numba import njit, njit_inline, njit_parallel, prange
-from ..earth.atmosphere import us76_density_sound_speed
+from ..earth.atmosphere import us76_smooth_density_sound_speed
 from ..earth.frames import geodetic_altitude_normal_xyz, geodetic_latitude_altitude_xyz
 from ..earth.gravity import gravity_xyz
 
@@ -181,7 +181,7 @@ def _rhs(t, y, out, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab):
         ay += accel * dy
         az += accel * dz
         if has_air and vrel > 0.0:
-            rho, sound = us76_density_sound_speed(max(h, 0.0))  # trial stages may dip below
+            rho, sound = us76_smooth_density_sound_speed(max(h, 0.0))  # trial stages may dip below
             if rho > 0.0:
                 cd = _interp_clamped(vrel / sound, mach_tab, cd_tab)
                 q = -0.5 * rho * cd * area_m2 * vrel / mass
@@ -190,7 +190,7 @@ def _rhs(t, y, out, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_tab):
                 az += q * vrz
     else:
         if has_air and vrel > 0.0:
-            rho, sound = us76_density_sound_speed(max(h, 0.0))  # trial stages may dip below
+            rho, sound = us76_smooth_density_sound_speed(max(h, 0.0))  # trial stages may dip below
             if rho > 0.0:
                 q = -0.5 * rho * vrel / beta
                 ax += q * vrx

@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from .._numba import njit_inline
-from ..earth.atmosphere import us76_density_sound_speed
+from ..earth.atmosphere import us76_smooth_density_sound_speed
 from ..earth.frames import geodetic_latitude_altitude_xyz
 from ..earth.gravity import gravity_xyz
 from .kernel import E_A, E_F, E_J2, E_MU, E_OMEGA
@@ -37,7 +37,7 @@ def rhs_lanes(Y, out, j0, m, beta, earth, has_drag):
                 continue
             x, y = Y[0, lane], Y[1, lane]
             _, h = geodetic_latitude_altitude_xyz(x, y, Y[2, lane], re, earth[E_F])
-            rho, _ = us76_density_sound_speed(max(h, 0.0))
+            rho, _ = us76_smooth_density_sound_speed(max(h, 0.0))
             vrx = Y[3, lane] + omega * y
             vry = Y[4, lane] - omega * x
             vrz = Y[5, lane]
