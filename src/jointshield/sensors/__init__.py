@@ -1,0 +1,5 @@
+"""Radars: visibility, detection, and measurement generation with noise and false alarms."""
+
+from .measurements import Measurements, Truth
+
+__all__ = ["Measurements", "Truth"]

@@ -1,0 +1,80 @@
+"""The data that passes from radars to the tracker: truth samples in, measurements out.
+
+Both are structures of arrays (leading axis: objects or measurements), never lists of objects, so
+that ``observe`` and the tracker stay vectorised. Frames and units:
+
+* times ``t_s``: seconds after the scenario epoch;
+* positions: ECEF (WGS-84 or the scenario's Earth model), metres; velocities relative to the Earth, m/s;
+* a measurement is slant range (m), azimuth (rad, clockwise from true north, in [0, 2π)) and elevation
+  (rad, above the site's local geodetic horizontal) from the radar's site, in that site's ENU frame;
+* the tracker's inertial frame is the ECEF frame frozen at the epoch (t = 0), rotating with
+  ``EarthModel.omega_rad_s`` (precession and nutation not modelled, as in :mod:`jointshield.earth`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Measurements", "Truth"]
+
+
+@dataclass(frozen=True)
+class Truth:
+    """True states of ``T`` objects on a common time grid of ``K`` instants (NaN where an object is absent).
+
+    An object is absent before its launch and after its impact; ``launch_t_s`` and ``impact_t_s`` say when.
+    """
+
+    ids: tuple[str, ...]
+    """(T,) object names (the scenario's launch ids)."""
+    t_s: np.ndarray
+    """(K,) increasing sample times, s after the epoch."""
+    r_ecef_m: np.ndarray
+    """(T, K, 3) position, m."""
+    v_ecef_m_s: np.ndarray
+    """(T, K, 3) Earth-relative velocity, m/s."""
+    launch_t_s: np.ndarray
+    """(T,) launch time, s after the epoch."""
+    impact_t_s: np.ndarray
+    """(T,) impact time, s after the epoch."""
+    impact_lat_deg: np.ndarray
+    impact_lon_deg: np.ndarray
+    launch_lat_deg: np.ndarray
+    launch_lon_deg: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True)
+class Measurements:
+    """``M`` radar measurements in time order (ties broken by sensor index)."""
+
+    t_s: np.ndarray
+    """(M,) measurement time, s after the epoch."""
+    sensor: np.ndarray
+    """(M,) int index of the radar that made it (into the ``radars`` list given to ``observe``)."""
+    range_m: np.ndarray
+    az_rad: np.ndarray
+    el_rad: np.ndarray
+    sigma_range_m: np.ndarray
+    """(M,) standard deviation of this measurement's range noise, m (it may depend on SNR)."""
+    sigma_az_rad: np.ndarray
+    sigma_el_rad: np.ndarray
+    truth: np.ndarray
+    """(M,) int index of the true object it came from, -1 for a false alarm (for metrics only: the
+    tracker never reads it)."""
+    scan: np.ndarray
+    """(M,) int index of the radar's revisit (dwell) that produced it; measurements of one sensor in one
+    scan are associated together."""
+    site_ecef_m: np.ndarray
+    """(S, 3) ECEF position of each radar site, m."""
+    site_lat_rad: np.ndarray
+    """(S,) geodetic latitude of each site."""
+    site_lon_rad: np.ndarray
+    """(S,) longitude of each site."""
+
+    def __len__(self) -> int:
+        return int(self.t_s.shape[0])
