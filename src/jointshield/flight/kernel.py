@@ -441,11 +441,30 @@ def _initial_step(t, y, f0, t_phase, ctrl, earth, stages, area_m2, mach_tab, cd_
         sc = atol + abs(y[i]) * rtol
         d2 += ((f1[i] - f0[i]) / sc) ** 2
     d2 = math.sqrt(d2 / 6.0) / h0
+    return min(100.0 * h0, _scaled_h1(h0, d1, d2, _event_values(y, ctrl, earth)[2] <= 0.0), h_max)
+
+
+@njit_inline
+def _scaled_h1(h0, d1, d2, on_surface):
+    """Hairer–Nørsett–Wanner's second guess, measured in the solution's own time scale τ = d1/d2.
+
+    Their rule ``(0.01 / max(d1, d2))^(1/8)`` is written for time units of the order of the solution's
+    time scale. A ballistic flight varies over τ ≈ 800 s, so in seconds it proposes 0.1 s where DOP853
+    soon takes 200 s steps, and the controller (at most ×10 per step) spends four steps catching up.
+    The same rule in units of τ, ``τ·(0.01 / max(d1·τ, d2·τ²))^(1/8) = τ·(0.01·d2/d1²)^(1/8)``, is
+    invariant under a change of time unit and proposes ~35 s: two to three steps saved per free flight.
+
+    A flight that starts on its impact surface (``on_surface``) keeps the original rule: its impact
+    event starts at zero and is only seen to cross from above if the first step ends while it climbs.
+    """
     if d1 <= 1e-15 and d2 <= 1e-15:
-        h1 = max(1e-6, h0 * 1e-3)
-    else:
-        h1 = (0.01 / max(d1, d2)) ** (1.0 / 8.0)
-    return min(100.0 * h0, h1, h_max)
+        return max(1e-6, h0 * 1e-3)
+    if on_surface:
+        return (0.01 / max(d1, d2)) ** (1.0 / 8.0)
+    if d2 <= 1e-15 * d1:
+        return 100.0 * h0  # no curvature seen: the first guess, to be corrected by the controller
+    tau = d1 / d2
+    return tau * (0.01 * d2 / (d1 * d1)) ** (1.0 / 8.0)
 
 
 @njit

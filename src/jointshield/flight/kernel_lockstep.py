@@ -52,6 +52,7 @@ from .kernel import (
     _event_values,
     _locate,
     _locate_altitude,
+    _scaled_h1,
 )
 from .kernel_lanes import rhs_lanes
 
@@ -160,9 +161,7 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
                     d1 += (K[0, i, k] / sc) ** 2
                 d2 = math.sqrt(d2 / 6.0) / h[k]
                 d1 = math.sqrt(d1 / 6.0)
-                h1v = (max(1e-6, h[k] * 1e-3) if (d1 <= 1e-15 and d2 <= 1e-15)
-                       else (0.01 / max(d1, d2)) ** (1.0 / 8.0))
-                h[k] = min(100.0 * h[k], h1v, t_max)
+                h[k] = min(100.0 * h[k], _scaled_h1(h[k], d1, d2, g[2, k] <= 0.0), t_max)
 
         # One trial step of every live lane, stage by stage across lanes (generated, unrolled code).
         trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag)
