@@ -59,6 +59,7 @@ __all__ = [
     "angle_sigma_rad",
     "detection_probability",
     "detection_range_m",
+    "in_field_of_regard",
     "line_of_sight",
     "snr",
     "visible",
@@ -91,9 +92,11 @@ RADAR_FIGURE_FIELDS: tuple[str, ...] = (
 )
 """The fields of a :class:`RadarType` that carry figures, and so need a source in the catalogue."""
 
-LOS_TOLERANCE = 1e-9
-"""Slack of the line-of-sight test in scaled (unit-sphere) squared radius: about 3 mm at the surface, so
-that a site on the ellipsoid does not hide a target just above its horizon through rounding."""
+LOS_TOLERANCE = 1e-12
+"""Slack of the line-of-sight test in scaled (unit-sphere) squared radius (a depth of about 3 µm below the
+surface), so that rounding (about 1e-16) never hides a target just above the horizon of a site that
+stands on the ellipsoid; a grazing segment from such a site is let through only within about 1e-6 rad
+(0.2") below the site's horizontal."""
 
 
 class RadarType(BaseModel):
