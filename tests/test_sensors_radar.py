@@ -9,6 +9,7 @@ Pd = Pfa^(1/(1 + SNR)).
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -233,6 +234,11 @@ def test_catalogue_radars_are_cited_and_shaped_as_planned() -> None:
     for t in cat.values():
         assert set(t.sources) == set(RADAR_FIGURE_FIELDS)  # every figure cited
         assert t.uncited_figures() == []
+        for field, text in t.sources.items():
+            # As for vehicles: an open source has a year; an estimate says what it is derived from.
+            assert re.search(r"\b(19|20)\d\d\b", text), (field, text)
+            if "estimate" in text.split(":")[0]:
+                assert text.startswith("estimate: derived"), (field, text)
         assert t.kind == "radar" and t.name.startswith("notional-")
     x, u = cat["notional-xband-tracking"], cat["notional-uhf-early-warning"]
     # X band: narrow field, fine accuracy; UHF: wide field, coarse accuracy.
