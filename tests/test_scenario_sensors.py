@@ -11,6 +11,7 @@ from jointshield.flight.catalogue import get_vehicle
 from jointshield.flight.vehicles import DEFAULT_RV_RCS_M2, DEFAULT_SOURCES, Vehicle
 from jointshield.scenario import (
     parse_scenario,
+    radar_arrays_from_scenario,
     radars_from_scenario,
     rcs_from_scenario,
     truth_from_scenario,
@@ -99,5 +100,6 @@ def test_unreachable_launch_is_reported_at_its_field() -> None:
 def test_textbook_earth_is_used_for_the_sites() -> None:
     s = parse_scenario(TEXT)
     assert s.earth_model is TEXTBOOK
-    ra = RadarArrays.from_radars(radars_from_scenario(s), s.earth_model)
+    ra = radar_arrays_from_scenario(s)
+    assert ra.model is TEXTBOOK
     assert np.allclose(np.linalg.norm(ra.site_ecef_m[0]), TEXTBOOK.a_m + 500.0)

@@ -8,7 +8,7 @@
 from .errors import ScenarioError
 from .load import bundled_names, bundled_scenario, load_scenario, open_scenario, parse_scenario
 from .schema import GeoPoint, Launch, PlaceRef, RadarTypeRef, Scenario, Sensor, Trajectory
-from .truth import radars_from_scenario, rcs_from_scenario, truth_from_scenario
+from .truth import radar_arrays_from_scenario, radars_from_scenario, rcs_from_scenario, truth_from_scenario
 
 __all__ = [
     "GeoPoint",
@@ -24,6 +24,7 @@ __all__ = [
     "load_scenario",
     "open_scenario",
     "parse_scenario",
+    "radar_arrays_from_scenario",
     "radars_from_scenario",
     "rcs_from_scenario",
     "truth_from_scenario",

@@ -14,11 +14,11 @@ import numpy as np
 
 from ..errors import InputError
 from ..flight.truth import Truth, fly_truth
-from ..sensors.radar import Radar
+from ..sensors.radar import Radar, RadarArrays
 from .errors import format_loc
 from .schema import Scenario
 
-__all__ = ["radars_from_scenario", "rcs_from_scenario", "truth_from_scenario"]
+__all__ = ["radar_arrays_from_scenario", "radars_from_scenario", "rcs_from_scenario", "truth_from_scenario"]
 
 
 def truth_from_scenario(scenario: Scenario, dt_s: float = 1.0) -> Truth:
@@ -75,6 +75,12 @@ def radars_from_scenario(scenario: Scenario) -> list[Radar]:
             )
         )
     return out
+
+
+def radar_arrays_from_scenario(scenario: Scenario) -> RadarArrays:
+    """The scenario's radars as :class:`~jointshield.sensors.RadarArrays` on the scenario's Earth model
+    (what :func:`~jointshield.sensors.observe` takes; the model travels with the arrays)."""
+    return RadarArrays.from_radars(radars_from_scenario(scenario), scenario.earth_model)
 
 
 def rcs_from_scenario(scenario: Scenario) -> np.ndarray:

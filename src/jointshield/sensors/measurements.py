@@ -27,7 +27,8 @@ __all__ = ["Measurements", "Truth"]
 
 @dataclass(frozen=True)
 class Measurements:
-    """``M`` radar measurements in time order (ties broken by sensor index)."""
+    """``M`` radar measurements in time order (ties broken by sensor index; within one scan of one radar
+    the order is random, see :func:`jointshield.sensors.observe`)."""
 
     t_s: np.ndarray
     """(M,) measurement time, s after the epoch."""

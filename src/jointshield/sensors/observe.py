@@ -39,7 +39,7 @@ from .radar import (
     angle_sigma_rad,
     detection_probability,
     snr,
-    visible,
+    visible_aer,
 )
 
 __all__ = ["MAX_CELLS_PER_BLOCK", "observe", "scan_times"]
@@ -80,7 +80,7 @@ def _detections(one: RadarArrays, s: int, truth: Truth, rcs: np.ndarray, t_scan:
     """Detections of radar ``one`` (S = 1, index ``s``) over the scans ``t_scan`` (numbered from k0)."""
     r, _ = truth.state_at(t_scan)  # (T, n, 3)
     az, el, rng_m = aer(one, r)  # (1, T, n)
-    vis = visible(one, r)
+    vis = visible_aer(one, r, az, el, rng_m)
     x = snr(one, rng_m, rcs[:, None])
     pd = np.where(vis, detection_probability(one, x), 0.0)
     draw = rng.random(pd.shape[1:])

@@ -63,6 +63,7 @@ __all__ = [
     "line_of_sight",
     "snr",
     "visible",
+    "visible_aer",
 ]
 
 _CONFIG = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
@@ -445,11 +446,17 @@ def visible(radars: RadarArrays, r_ecef_m) -> np.ndarray:
     """(S, ...) True where each radar sees the position ``r_ecef_m`` (..., 3): line of sight past the
     ellipsoid, in the field of regard, above the minimum elevation, within the instrumented range."""
     r = np.asarray(r_ecef_m, dtype=float)
+    return visible_aer(radars, r, *aer(radars, r))
+
+
+def visible_aer(radars: RadarArrays, r_ecef_m, az_rad, el_rad, range_m) -> np.ndarray:
+    """:func:`visible` where the caller already has the (S, ...) azimuth, elevation and range of
+    ``r_ecef_m`` (..., 3) from :func:`aer` (saves computing them twice)."""
+    r = np.asarray(r_ecef_m, dtype=float)
     nd = r.ndim - 1
-    az, el, rng = aer(radars, r)
     los = line_of_sight(radars.los_site_ecef_m.reshape((-1,) + (1,) * nd + (3,)), r[None], radars.model)
     with np.errstate(invalid="ignore"):
-        return los & in_field_of_regard(radars, az, el) & (rng <= _per_radar(radars.max_range_m, nd))
+        return los & in_field_of_regard(radars, az_rad, el_rad) & (range_m <= _per_radar(radars.max_range_m, nd))
 
 
 # ---------------------------------------------------------------------------------------------------------
