@@ -89,6 +89,34 @@ BAD = [
         "error: launches[0].trajectory: shape lofted needs exactly one of apogee_km or burnout_angle_deg",
         "lofted",
     ),
+    (
+        "sensor site lat 95",
+        HEAD + "sensors:\n  - {id: R, type: notional-uhf-early-warning, site: {lat_deg: 95, lon_deg: 3},"
+        " boresight_az_deg: 0}\n",
+        "error: sensors[0].site.lat_deg: latitude 95 is outside -90..90",
+        "95",
+    ),
+    (
+        "unknown radar type",
+        HEAD + "sensors:\n  - {id: R, type: notional-gbr, site: a}\n",
+        ("error: sensors[0].type: unknown radar type 'notional-gbr'; known: notional-xband-tracking, "
+        "notional-uhf-early-warning"),
+        "notional-gbr",
+    ),
+    (
+        "negative revisit",
+        HEAD + "sensors:\n  - {id: R, site: a, type: {az_half_width_deg: 180, boresight_el_deg: 45, "
+        "el_half_width_deg: 45, instrumented_range_km: 3000, detection_range_km: 1000, reference_rcs_m2: 1, "
+        "reference_pd: 0.8, revisit_s: -2, sigma_range_m: 100, sigma_az_mrad: 3, sigma_el_mrad: 3}}\n",
+        "error: sensors[0].type.revisit_s: -2 must be > 0",
+        "-2",
+    ),
+    (
+        "radar without boresight",
+        HEAD + "sensors:\n  - {id: R, type: notional-xband-tracking, site: a}\n",
+        "error: sensors[0].boresight_az_deg: required: radar type notional-xband-tracking sees only ±25°",
+        "±25°",
+    ),
     ("YAML syntax error", HEAD + "launches: [\n", "error: {file}:8:1: YAML syntax error", ":8:1"),
     (
         "python object tag",
@@ -146,6 +174,25 @@ def test_validate_file_summary_shows_inline_points(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 0, result.output
     assert "    X: notional-srbm from a to (12.5, -3) at t=0 s, depressed, burnout angle 15°" in result.stdout
+
+
+def test_validate_summary_lists_sensors_and_rcs(tmp_path: Path) -> None:
+    path = tmp_path / "radars.yaml"
+    path.write_text(
+        HEAD
+        + "launches:\n  - {id: L1, missile: notional-srbm, from: a, to: b, rcs_m2: 0.2}\n"
+        + "sensors:\n  - {id: xb, type: notional-xband-tracking, site: a, boresight_az_deg: 45}\n"
+        + "  - {id: ew, type: notional-uhf-early-warning, site: {lat_deg: 54.36, lon_deg: -0.67},"
+        " boresight_az_deg: 110}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    out = result.stdout.splitlines()
+    assert "    L1: notional-srbm from a to b at t=0 s, minimum-energy, rcs 0.2 m²" in out
+    assert "  sensors (2):" in out
+    assert "    xb: notional-xband-tracking at a, facing 45°" in out
+    assert "    ew: notional-uhf-early-warning at (54.36, -0.67), facing 110°" in out
 
 
 def test_validate_missing_file_is_one_line() -> None:

@@ -49,6 +49,39 @@ def inline_missile(stages: str, **kw: str) -> str:
     return HEAD + "missiles:\n  - {" + ", ".join(f"{k}: {v}" for k, v in fields.items()) + "}\n"
 
 
+RADAR = {
+    "az_half_width_deg": "180",
+    "boresight_el_deg": "45",
+    "el_half_width_deg": "45",
+    "instrumented_range_km": "3000",
+    "detection_range_km": "1000",
+    "reference_rcs_m2": "1",
+    "reference_pd": "0.8",
+    "revisit_s": "10",
+    "sigma_range_m": "100",
+    "sigma_az_mrad": "3",
+    "sigma_el_mrad": "3",
+}
+
+
+def inline_radar(**kw: str) -> str:
+    fields = dict(RADAR)
+    fields.update(kw)
+    return "{" + ", ".join(f"{k}: {v}" for k, v in fields.items()) + "}"
+
+
+def sensor(**kw: str | None) -> str:
+    fields: dict[str, str | None] = {
+        "id": "R1",
+        "type": "notional-xband-tracking",
+        "site": "a",
+        "boresight_az_deg": "120",
+    }
+    fields.update(kw)
+    body = ", ".join(f"{k}: {v}" for k, v in fields.items() if v is not None)
+    return HEAD + "sensors:\n  - {" + body + "}\n"
+
+
 # (case id, YAML text, expected field path, text that must appear in the message)
 BAD: list[tuple[str, str, str, str]] = [
     (
@@ -155,14 +188,90 @@ BAD: list[tuple[str, str, str, str]] = [
         "unknown launch field",
         launch(tme_s="3"),
         "launches[0].tme_s",
-        "unknown field 'tme_s'; allowed: id, missile, from, to, time_s, trajectory",
+        "unknown field 'tme_s'; allowed: id, missile, from, to, time_s, trajectory, rcs_m2",
     ),
     (
         "unknown top-level key",
-        HEAD + "sensors: []\n",
-        "sensors",
-        "unknown field 'sensors'; allowed: version, name, description, epoch, seed, earth, places",
+        HEAD + "radars: []\n",
+        "radars",
+        ("unknown field 'radars'; allowed: version, name, description, epoch, seed, earth, places, missiles, "
+        "launches, sensors"),
     ),
+    (
+        "sensor site lat 95",
+        sensor(site="{lat_deg: 95, lon_deg: 3}"),
+        "sensors[0].site.lat_deg",
+        "latitude 95 is outside -90..90",
+    ),
+    (
+        "unknown radar type",
+        sensor(type="notional-zz"),
+        "sensors[0].type",
+        "unknown radar type 'notional-zz'; known: notional-xband-tracking, notional-uhf-early-warning",
+    ),
+    ("unknown sensor site", sensor(site="prague"), "sensors[0].site", "unknown place 'prague'; known: a, b"),
+    (
+        "boresight missing",
+        sensor(boresight_az_deg=None),
+        "sensors[0].boresight_az_deg",
+        "required: radar type notional-xband-tracking sees only ±25° in azimuth about its boresight",
+    ),
+    ("boresight el 95", sensor(boresight_el_deg="95"), "sensors[0].boresight_el_deg", "95 must be <= 90"),
+    (
+        "duplicate sensor id",
+        sensor() + "  - {id: R1, type: notional-uhf-early-warning, site: b, boresight_az_deg: 0}\n",
+        "sensors[1].id",
+        "duplicate id 'R1' (first used by sensors[0])",
+    ),
+    (
+        "negative revisit",
+        sensor(type=inline_radar(revisit_s="-1")),
+        "sensors[0].type.revisit_s",
+        "-1 must be > 0",
+    ),
+    (
+        "negative range noise",
+        sensor(type=inline_radar(sigma_range_m="-5")),
+        "sensors[0].type.sigma_range_m",
+        "-5 must be > 0",
+    ),
+    (
+        "negative angle noise",
+        sensor(type=inline_radar(sigma_el_mrad="-0.1")),
+        "sensors[0].type.sigma_el_mrad",
+        "-0.1 must be > 0",
+    ),
+    (
+        "negative false alarm rate",
+        sensor(type=inline_radar(false_alarms_per_scan="-2")),
+        "sensors[0].type.false_alarms_per_scan",
+        "-2 must be >= 0",
+    ),
+    (
+        "swerling with pd 1",
+        sensor(type=inline_radar(reference_pd="1")),
+        "sensors[0].type",
+        "reference_pd 1 must be < 1 with detection_model swerling1",
+    ),
+    (
+        "unknown inline radar field",
+        sensor(type=inline_radar(power_w="1e6")),
+        "sensors[0].type.power_w",
+        "unknown field 'power_w'; allowed: kind, name, description, band, az_half_width_deg",
+    ),
+    (
+        "radar type is a number",
+        sensor(type="3"),
+        "sensors[0].type",
+        "must be a catalogue radar type name or an inline radar type",
+    ),
+    (
+        "unknown sensor field",
+        sensor(pointing="90"),
+        "sensors[0].pointing",
+        "unknown field 'pointing'; allowed: id, type, site, boresight_az_deg, boresight_el_deg",
+    ),
+    ("negative rcs", launch(rcs_m2="-0.1"), "launches[0].rcs_m2", "-0.1 must be > 0"),
     ("missing epoch", "version: 1\nname: t\n", "epoch", "required field is missing"),
     (
         "naive epoch",
@@ -360,7 +469,7 @@ def test_inline_points_lofted_and_defaults() -> None:
     assert s.point(lnch.to) == GeoPoint(lat_deg=-33.9, lon_deg=151.2, alt_m=50)
     assert s.point(lnch.from_) is s.places["a"]
     assert (lnch.trajectory.shape, lnch.trajectory.apogee_km, lnch.time_s) == ("lofted", 1500, 30)
-    assert s.seed == 0 and s.earth == "wgs84" and s.missiles == []
+    assert s.seed == 0 and s.earth == "wgs84" and s.missiles == [] and s.sensors == []
     assert parse_scenario(launch()).launches[0].trajectory.shape == "minimum-energy"
 
 

@@ -17,8 +17,9 @@ HELP = (
     "below). Each problem is one line on stderr, 'error: FIELD PATH: what is wrong and what is allowed', "
     "for example:\n\n"
     "error: launches[2].from.lat_deg: latitude 95 is outside -90..90 (degrees, north positive)\n\n"
-    "Every problem in the fields is listed; checks across the file (unknown missile or place names, "
-    "duplicate launch ids) run once the fields are valid. YAML syntax errors give FILE:LINE:COLUMN.\n\n"
+    "Every problem in the fields is listed; checks across the file (unknown missile, radar or place "
+    "names, duplicate ids, a limited radar without its boresight) run once the fields are valid. YAML "
+    "syntax errors give FILE:LINE:COLUMN.\n\n"
     "Examples:\n\n"
     "jointshield validate flight-demo\n\n"
     "jointshield validate my-scenario.yaml"
@@ -51,10 +52,18 @@ def summary_lines(scenario: Scenario, source: str) -> list[str]:
             shaping = f", apogee {traj.apogee_km:g} km"
         elif traj.burnout_angle_deg is not None:
             shaping = f", burnout angle {traj.burnout_angle_deg:g}°"
+        rcs = f", rcs {launch.rcs_m2:g} m²" if launch.rcs_m2 is not None else ""
         lines.append(
             f"    {launch.id}: {launch.missile} from {_where(scenario, launch.from_)} to "
-            f"{_where(scenario, launch.to)} at t={launch.time_s:g} s, {traj.shape}{shaping}"
+            f"{_where(scenario, launch.to)} at t={launch.time_s:g} s, {traj.shape}{shaping}{rcs}"
         )
+    if scenario.sensors:
+        lines.append(f"  sensors ({len(scenario.sensors)}):")
+        for sensor in scenario.sensors:
+            rtype = scenario.radar_type(sensor.type)
+            name = sensor.type if isinstance(sensor.type, str) else "inline radar"
+            facing = "all round" if rtype.all_round else f"facing {sensor.boresight_az_deg:g}°"
+            lines.append(f"    {sensor.id}: {name} at {_where(scenario, sensor.site)}, {facing}")
     return lines
 
 

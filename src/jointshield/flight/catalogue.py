@@ -21,7 +21,8 @@ from .vehicles import Vehicle, VehicleKind
 
 __all__ = ["get_vehicle", "load_catalogue", "vehicle_names"]
 
-_TOP_LEVEL = {"version", "citations", "vehicles"}
+_TOP_LEVEL = {"version", "citations", "vehicles", "radars"}
+"""Top-level keys of data/catalogue.yaml; `radars` is read by :mod:`jointshield.sensors.catalogue`."""
 
 
 class CatalogueDataError(RuntimeError):

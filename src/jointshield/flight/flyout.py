@@ -18,7 +18,7 @@ from ..earth.geodesy import surface_distance_m
 from ..earth.models import EarthModel
 from ..errors import InputError
 from . import kernel as k
-from .aim import MAX_AIM_RANGE_M, aim
+from .aim import MAX_AIM_RANGE_M, AimResult, aim
 from .propagate import Booster, FlightBatch, free_flight, powered_flight
 
 RECORD_STEPS = 4000
@@ -120,14 +120,29 @@ def fly_burnout(lat_deg: float, lon_deg: float, alt_m: float, speed_m_s: float, 
     return _flyout(fb, lat, lon, model, extra)
 
 
-def fly_missile(vehicle, launch_deg: tuple[float, float], target_deg: tuple[float, float],
-                model: EarthModel, apogee_m: float | None = None,
-                burnout_angle_deg: float | None = None, shape: str | None = None) -> Flyout:
-    """Launch a catalogue vehicle from ``launch_deg`` (lat, lon) and aim it at ``target_deg``.
+@dataclass(frozen=True)
+class AimedFlight:
+    """A missile aimed at a target and flown with its path recorded (one trajectory)."""
 
-    Without ``apogee_m`` or ``burnout_angle_deg`` the flight is minimum-energy; with one of them it is
-    lofted or depressed, whichever side of the minimum-energy flight the request lies on (or as
-    ``shape`` says, when given).
+    flight: FlightBatch
+    """The flight (batch of one) with ``record_steps`` recorded."""
+    steer: AimResult
+    """The steering flown."""
+    minimum_energy: AimResult
+    """The minimum-energy steering to the same target (its reach, for messages and summaries)."""
+    shape: str
+    """minimum-energy, lofted or depressed."""
+
+
+def aimed_flight(vehicle, launch_deg: tuple[float, float], target_deg: tuple[float, float],
+                 model: EarthModel, apogee_m: float | None = None,
+                 burnout_angle_deg: float | None = None, shape: str | None = None,
+                 record_steps: int = RECORD_STEPS) -> AimedFlight:
+    """Aim a vehicle from ``launch_deg`` (lat, lon) at ``target_deg`` and fly it, recording its path.
+
+    The steering of :func:`fly_missile` (which see), without the summary. Raises
+    :class:`~jointshield.errors.InputError` (fields ``--to``, ``--apogee-km``, ``--burnout-angle-deg``)
+    where the target cannot be reached.
     """
     booster = Booster.from_vehicle(vehicle)
     lat, lon = np.deg2rad(launch_deg)
@@ -169,7 +184,23 @@ def fly_missile(vehicle, launch_deg: tuple[float, float], target_deg: tuple[floa
                              f"{vehicle.name} cannot reach the target on a {shape} flight with {what}; "
                              f"the minimum-energy flight has apogee {ref.apogee_alt_m()[0] / 1e3:,.0f} km")
     fb = powered_flight(booster, lat, lon, 0.0, steer.azimuth_rad, steer.kick_rad, steer.cutoff_s, model,
-                        record_steps=RECORD_STEPS)
+                        record_steps=record_steps)
+    return AimedFlight(fb, steer, me, shape)
+
+
+def fly_missile(vehicle, launch_deg: tuple[float, float], target_deg: tuple[float, float],
+                model: EarthModel, apogee_m: float | None = None,
+                burnout_angle_deg: float | None = None, shape: str | None = None) -> Flyout:
+    """Launch a catalogue vehicle from ``launch_deg`` (lat, lon) and aim it at ``target_deg``.
+
+    Without ``apogee_m`` or ``burnout_angle_deg`` the flight is minimum-energy; with one of them it is
+    lofted or depressed, whichever side of the minimum-energy flight the request lies on (or as
+    ``shape`` says, when given).
+    """
+    af = aimed_flight(vehicle, launch_deg, target_deg, model, apogee_m, burnout_angle_deg, shape)
+    fb, steer, me, shape = af.flight, af.steer, af.minimum_energy, af.shape
+    lat, lon = np.deg2rad(launch_deg)
+    tlat, tlon = np.deg2rad(target_deg)
     r_imp, _ = fb.event_state_ecef("impact")
     r_tgt = geodetic_to_ecef(tlat, tlon, 0.0, model)
     tb = fb.event_t_s[0, k.EV_BURNOUT]

@@ -32,6 +32,7 @@ from ..earth.constants import G0_M_S2
 
 __all__ = [
     "DEFAULT_DRAG",
+    "DEFAULT_RV_RCS_M2",
     "DEFAULT_SOURCES",
     "FIGURE_FIELDS",
     "RANGE_CLASSES",
@@ -182,6 +183,10 @@ DEFAULT_DRAG = DragCurve(mach=[0.0, 0.85, 1.0, 1.2, 2.0, 4.5], cd=[0.20, 0.20, 0
 
 DEFAULT_VERTICAL_RISE_S: dict[str, float] = {"missile": 10.0, "interceptor": 3.0}
 
+DEFAULT_RV_RCS_M2 = 0.01
+"""Radar cross-section (m²) a missile takes when it gives none: a warhead-sized reentry vehicle (see
+``DEFAULT_SOURCES['rcs_m2']``)."""
+
 FIGURE_FIELDS: tuple[str, ...] = (
     "stages",
     "payload_kg",
@@ -191,6 +196,7 @@ FIGURE_FIELDS: tuple[str, ...] = (
     "vertical_rise_s",
     "nominal_range_km",
     "nominal_burnout_speed_km_s",
+    "rcs_m2",
 )
 """The fields of a :class:`Vehicle` that carry figures, and so need a source when given."""
 
@@ -201,6 +207,13 @@ DEFAULT_SOURCES: dict[str, str] = {
         "10 s for missiles and 3 s for interceptors (a steering choice, not a measured figure)"
     ),
     "reference_area_m2": "derived: pi·(d/2)² of the first stage's diameter (see stages)",
+    "rcs_m2": (
+        "default, estimate: 0.01 m², the order of a warhead-sized reentry vehicle seen nose-on at X band, "
+        "the kind of target of open radar-range estimates (jointshield REFERENCES.md, 'Radar geometry': a "
+        "0.01 m² target is seen at 0.316 of the range of a 1 m² one; G. Lewis and T. Postol, 'Radar Range "
+        "Calculations for the AN/TPY-2 X-Band and NAS Proposed GBX Radars', 2012); one value for the "
+        "whole flight and every radar band"
+    ),
 }
 """Citations of the figures a vehicle takes by default when it does not give them."""
 
@@ -275,6 +288,14 @@ class Vehicle(BaseModel):
         gt=0,
         description="Nominal (cited) burnout speed of an interceptor (km/s). Interceptors only.",
     )
+    rcs_m2: float | None = Field(
+        default=None,
+        validate_default=True,
+        gt=0,
+        description="Radar cross-section the radars see (m²), one value for the whole flight and every "
+        "band; default 0.01 m² (a warhead-sized reentry vehicle) for a missile. A scenario launch may "
+        "override it.",
+    )
     sources: dict[str, str] = Field(
         default_factory=dict,
         description="Citation of each figure, keyed by field name (stages, payload_kg, ...): title, "
@@ -308,6 +329,13 @@ class Vehicle(BaseModel):
     def _default_rise(cls, v: object, info: ValidationInfo) -> object:
         if v is None:
             return DEFAULT_VERTICAL_RISE_S.get(info.data.get("kind", "missile"), 10.0)
+        return v
+
+    @field_validator("rcs_m2", mode="before")
+    @classmethod
+    def _default_rcs(cls, v: object, info: ValidationInfo) -> object:
+        if v is None and info.data.get("kind") == "missile":
+            return DEFAULT_RV_RCS_M2
         return v
 
     @field_validator("reentry_beta_kg_m2")

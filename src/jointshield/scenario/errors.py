@@ -193,6 +193,9 @@ def _transparent(tp: Any, part: str | int) -> Any:
             members = [_strip_annotated(a) for a in typing.get_args(tp)]
             if isinstance(part, str):
                 fit = [m for m in members if _is_model(m) and _field_named(m, part) is not None]
+                models = [m for m in members if _is_model(m)]
+                if not fit and len(models) == 1:  # e.g. an unknown key inside an inline point or radar type
+                    fit = models
             else:
                 fit = [m for m in members if typing.get_origin(m) is list]
             if not fit:

@@ -1,8 +1,8 @@
 """The scenario file schema, version 1 (pydantic models; read files with :mod:`.load`).
 
-A scenario is one YAML mapping. Version 1 knows these top-level keys (later versions add sensors,
-interceptor sites, threat criteria and partners as new top-level keys; unknown keys are refused so
-that a typo is never silently ignored):
+A scenario is one YAML mapping. Version 1 knows these top-level keys (later versions add interceptor
+sites, threat criteria and partners as new top-level keys; unknown keys are refused so that a typo is
+never silently ignored):
 
 .. code-block:: yaml
 
@@ -22,6 +22,13 @@ that a typo is never silently ignored):
         to: {lat_deg: 52.23, lon_deg: 21.01}
         time_s: 0                     # seconds after the epoch, >= 0
         trajectory: {shape: minimum-energy}   # or lofted / depressed with apogee_km or burnout_angle_deg
+        rcs_m2: 0.05                  # optional: radar cross-section (m²); default the missile's
+    sensors:                          # optional: radars
+      - id: xband-brdy
+        type: notional-xband-tracking # a catalogue radar type, or an inline {az_half_width_deg: .., ...}
+        site: brdy                    # a place name, or {lat_deg: .., lon_deg: .., alt_m: ..}
+        boresight_az_deg: 120         # required where the type's field is limited in azimuth
+        boresight_el_deg: 20          # optional; default the type's
 
 Conventions: latitude in degrees north (-90..90, south negative); longitude in degrees east in
 -180..180 (west negative; 0..360 is refused, so that each place has one spelling); altitudes in metres
@@ -49,7 +56,9 @@ from pydantic import (
 from ..earth.models import EarthModel, earth_model
 from ..errors import InputError
 from ..flight.catalogue import get_vehicle, load_catalogue
-from ..flight.vehicles import Vehicle
+from ..flight.vehicles import DEFAULT_RV_RCS_M2, Vehicle
+from ..sensors.catalogue import load_radar_catalogue
+from ..sensors.radar import RadarType
 from .errors import format_loc, located_error
 
 __all__ = [
@@ -59,7 +68,9 @@ __all__ = [
     "GeoPoint",
     "Launch",
     "PlaceRef",
+    "RadarTypeRef",
     "Scenario",
+    "Sensor",
     "Trajectory",
 ]
 
@@ -195,6 +206,53 @@ class Launch(BaseModel):
     trajectory: Trajectory = Field(
         default_factory=Trajectory, description="Trajectory shape; default minimum-energy."
     )
+    rcs_m2: float | None = Field(
+        None,
+        gt=0,
+        description="Radar cross-section the radars see (m², > 0); default the missile's rcs_m2.",
+    )
+
+
+def _radar_type_tag(v: object) -> str | None:
+    if isinstance(v, str):
+        return "@name"
+    if isinstance(v, (dict, RadarType)):
+        return "@point"
+    return None
+
+
+RadarTypeRef = Annotated[
+    Union[Annotated[str, Tag("@name")], Annotated[RadarType, Tag("@point")]],  # noqa: UP007
+    Discriminator(
+        _radar_type_tag,
+        custom_error_type="radar_type_ref",
+        custom_error_message="must be a catalogue radar type name or an inline radar type {az_half_width_deg: "
+        "..., ...}",
+    ),
+]
+"""A radar type: the name of a catalogue radar, or an inline :class:`~jointshield.sensors.radar.RadarType`."""
+
+
+class Sensor(BaseModel):
+    """One radar: its type, its site and where its field of regard points."""
+
+    model_config = _CONFIG
+
+    id: Name = Field(description="Identifier of the radar, unique in the scenario (e.g. xband-brdy).")
+    type: RadarTypeRef = Field(
+        description="A catalogue radar type (jointshield catalogue --kind radar) or an inline radar type."
+    )
+    site: PlaceRef = Field(description="Site: a name under `places`, or {lat_deg: .., lon_deg: .., alt_m: ..}.")
+    boresight_az_deg: float | None = Field(
+        None,
+        ge=-360,
+        le=360,
+        description="Azimuth the field of regard is centred on (degrees from north, clockwise); required "
+        "where the type's field is limited in azimuth.",
+    )
+    boresight_el_deg: float | None = Field(
+        None, ge=0, le=90, description="Boresight elevation (degrees, 0..90); default the type's."
+    )
 
 
 class Scenario(BaseModel):
@@ -220,6 +278,7 @@ class Scenario(BaseModel):
         "catalogue; names must not clash with it.",
     )
     launches: list[Launch] = Field(default_factory=list, description="The launches of the scenario.")
+    sensors: list[Sensor] = Field(default_factory=list, description="The radars of the scenario.")
 
     @field_validator("version", mode="before")
     @classmethod
@@ -296,9 +355,48 @@ class Scenario(BaseModel):
                 a, b = self.point(launch.from_), self.point(launch.to)
                 if (a.lat_deg, a.lon_deg) == (b.lat_deg, b.lon_deg):
                     problems.append((("launches", i, "to"), "is the same point as from; aim somewhere else"))
+        problems.extend(self._sensor_problems())
         if problems:
             raise located_error(problems)
         return self
+
+    def _sensor_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        radars = load_radar_catalogue()
+        ids: dict[str, int] = {}
+        for i, sensor in enumerate(self.sensors):
+            if sensor.id in ids:
+                first = format_loc(("sensors", ids[sensor.id]))
+                problems.append((("sensors", i, "id"), f"duplicate id {sensor.id!r} (first used by {first})"))
+            else:
+                ids[sensor.id] = i
+            rtype = sensor.type
+            if isinstance(rtype, str):
+                if rtype not in radars:
+                    problems.append(
+                        (("sensors", i, "type"), (f"unknown radar type {rtype!r}; known: {', '.join(radars)}; or "
+                         "give an inline radar type {az_half_width_deg: .., ...}"))
+                    )
+                    rtype = None
+                else:
+                    rtype = radars[rtype]
+            if isinstance(sensor.site, str) and sensor.site not in self.places:
+                known = ", ".join(self.places) if self.places else "none (the scenario has no places)"
+                problems.append(
+                    (
+                        ("sensors", i, "site"),
+                        f"unknown place {sensor.site!r}; known: {known}; or give {{lat_deg: .., lon_deg: ..}}",
+                    )
+                )
+            if rtype is not None and not rtype.all_round and sensor.boresight_az_deg is None:
+                problems.append(
+                    (
+                        ("sensors", i, "boresight_az_deg"),
+                        (f"required: radar type {rtype.name} sees only ±{rtype.az_half_width_deg:g}° in azimuth "
+                        "about its boresight; give the azimuth it faces (degrees from north, clockwise)"),
+                    )
+                )
+        return problems
 
     # ---- lookups ---------------------------------------------------------------------------------
 
@@ -314,6 +412,22 @@ class Scenario(BaseModel):
         if ref not in self.places:
             raise InputError("place", f"unknown place {ref!r}; known: {', '.join(self.places) or 'none'}")
         return self.places[ref]
+
+    def radar_type(self, ref: str | RadarType) -> RadarType:
+        """The radar type a sensor's ``type`` stands for (a catalogue name or an inline type)."""
+        if isinstance(ref, RadarType):
+            return ref
+        radars = load_radar_catalogue()
+        if ref not in radars:
+            raise InputError("radar", f"unknown radar type {ref!r}; known: {', '.join(radars)}")
+        return radars[ref]
+
+    def launch_rcs_m2(self, launch: Launch) -> float:
+        """Radar cross-section (m²) of a launch's object: its own ``rcs_m2``, else its missile's."""
+        if launch.rcs_m2 is not None:
+            return launch.rcs_m2
+        v = self.vehicle(launch.missile)
+        return float(v.rcs_m2) if v.rcs_m2 is not None else DEFAULT_RV_RCS_M2
 
     def vehicle(self, name: str) -> Vehicle:
         """The missile called ``name``: an inline one from ``missiles``, else the catalogue's."""

@@ -9,6 +9,9 @@ that ``observe`` and the tracker stay vectorised. Frames and units:
   (rad, above the site's local geodetic horizontal) from the radar's site, in that site's ENU frame;
 * the tracker's inertial frame is the ECEF frame frozen at the epoch (t = 0), rotating with
   ``EarthModel.omega_rad_s`` (precession and nutation not modelled, as in :mod:`jointshield.earth`).
+
+:class:`Truth` is defined in :mod:`jointshield.flight.truth` (below the sensors, so that the flight
+package can build it) and re-exported here unchanged.
 """
 
 from __future__ import annotations
@@ -17,40 +20,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..flight.truth import Truth
+
 __all__ = ["Measurements", "Truth"]
 
 
 @dataclass(frozen=True)
-class Truth:
-    """True states of ``T`` objects on a common time grid of ``K`` instants (NaN where an object is absent).
-
-    An object is absent before its launch and after its impact; ``launch_t_s`` and ``impact_t_s`` say when.
-    """
-
-    ids: tuple[str, ...]
-    """(T,) object names (the scenario's launch ids)."""
-    t_s: np.ndarray
-    """(K,) increasing sample times, s after the epoch."""
-    r_ecef_m: np.ndarray
-    """(T, K, 3) position, m."""
-    v_ecef_m_s: np.ndarray
-    """(T, K, 3) Earth-relative velocity, m/s."""
-    launch_t_s: np.ndarray
-    """(T,) launch time, s after the epoch."""
-    impact_t_s: np.ndarray
-    """(T,) impact time, s after the epoch."""
-    impact_lat_deg: np.ndarray
-    impact_lon_deg: np.ndarray
-    launch_lat_deg: np.ndarray
-    launch_lon_deg: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-
-@dataclass(frozen=True)
 class Measurements:
-    """``M`` radar measurements in time order (ties broken by sensor index)."""
+    """``M`` radar measurements in time order (ties broken by sensor index; within one scan of one radar
+    the order is random, see :func:`jointshield.sensors.observe`)."""
 
     t_s: np.ndarray
     """(M,) measurement time, s after the epoch."""
