@@ -200,7 +200,7 @@ def test_validate_missing_file_is_one_line() -> None:
     assert result.exit_code == 2
     assert result.stderr == (
         "error: scenario: no file 'no/such/file.yaml' and no bundled scenario of that name; "
-        "bundled: flight-demo\n"
+        "bundled: flight-demo, tracking-demo\n"
     )
 
 
