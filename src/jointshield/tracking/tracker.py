@@ -275,6 +275,8 @@ class Tracker:
             saw = (lv.seen & bit) != 0
             lv.opps[saw] += gap
             lv.miss_run[saw, s] += gap
+            self._life_cycle(n, s, t_ref)
+            n = lv.track_id.shape[0]
 
         # 1. predict every live track to the scan time.
         if n:
@@ -338,10 +340,6 @@ class Tracker:
             missed &= (lv.seen & bit) != 0
             lv.opps[missed] += 1
             lv.miss_run[missed, s] += 1
-        if n:
-            # A radar that has missed a track delete_misses times in a row has lost it.
-            lost = (lv.miss_run[:n, s] >= cfg.delete_misses) & ((lv.seen[:n] & bit) != 0)
-            lv.seen[:n][lost] &= ~bit
 
         # 6. initiation from measurements that were neither assigned nor gated by a firm track.
         free = ~gated_by_firm
@@ -370,26 +368,36 @@ class Tracker:
             self._record(np.arange(n0, n0 + nb), fr, sensor[fr], np.full(nb, np.nan))
 
         # 7. life cycle.
-        if n:
-            idx = np.arange(n)
-            tent = lv.status[:n] == TENTATIVE
-            drop = tent & ((lv.opps[:n] - lv.hits[:n] > cfg.confirm_n - cfg.confirm_m) | (lv.seen[:n] == 0))
-            firm = ~tent
-            if firm.any():
-                pos_sigma = np.sqrt(np.trace(lv.P[:n, :3, :3], axis1=1, axis2=2))
-                _, _, alt = ecef_to_geodetic(lv.x[:n, :3], cfg.model)
-                drop |= firm & ((lv.seen[:n] == 0)
-                                | (t_ref - lv.t_last[:n] > cfg.max_coast_s)
-                                | (pos_sigma > cfg.max_position_sigma_m)
-                                | (alt < cfg.min_altitude_m))
-            if drop.any():
-                gone = idx[drop]
-                k_ = gone.size
-                self._record(gone, np.full(k_, -1, np.int64), np.full(k_, -1, np.int64), np.full(k_, np.nan),
-                             np.full(k_, DELETED, np.int8))
-                keep = np.ones(lv.track_id.shape[0], bool)
-                keep[gone] = False
-                lv.keep(keep)
+        self._life_cycle(n, s, t_ref)
+
+    def _life_cycle(self, n: int, s: int, t_now: float) -> None:
+        """Radar ``s`` loses tracks it has missed ``delete_misses`` times in a row; then tracks among the
+        first ``n`` live ones that fail the deletion rules are recorded as deleted and dropped."""
+        if n == 0:
+            return
+        cfg = self.config
+        lv = self._live
+        bit = np.int64(1) << np.int64(s)
+        lost = (lv.miss_run[:n, s] >= cfg.delete_misses) & ((lv.seen[:n] & bit) != 0)
+        lv.seen[:n][lost] &= ~bit
+        tent = lv.status[:n] == TENTATIVE
+        drop = tent & ((lv.opps[:n] - lv.hits[:n] > cfg.confirm_n - cfg.confirm_m) | (lv.seen[:n] == 0))
+        firm = ~tent
+        if firm.any():
+            pos_sigma = np.sqrt(np.trace(lv.P[:n, :3, :3], axis1=1, axis2=2))
+            _, _, alt = ecef_to_geodetic(lv.x[:n, :3], cfg.model)
+            drop |= firm & ((lv.seen[:n] == 0)
+                            | (t_now - lv.t_last[:n] > cfg.max_coast_s)
+                            | (pos_sigma > cfg.max_position_sigma_m)
+                            | (alt < cfg.min_altitude_m))
+        if drop.any():
+            gone = np.flatnonzero(drop)
+            k_ = gone.size
+            self._record(gone, np.full(k_, -1, np.int64), np.full(k_, -1, np.int64), np.full(k_, np.nan),
+                         np.full(k_, DELETED, np.int8))
+            keep = np.ones(lv.track_id.shape[0], bool)
+            keep[gone] = False
+            lv.keep(keep)
 
 
 def track(meas, config: TrackerConfig | None = None) -> TrackHistory:
