@@ -7,7 +7,8 @@ each with its own measurement model and noise). For each scan:
 
 1. **predict** every live track to the scan's first measurement time (:func:`.motion.predict`);
 2. **gate** (coarse Euclidean pre-test, then χ² on the Mahalanobis distance, see :mod:`.association`);
-3. **associate** by global nearest neighbour (``linear_sum_assignment`` on the gated cost matrix);
+3. **associate** by global nearest neighbour (``linear_sum_assignment`` on the gated cost matrix), firm
+   tracks first, then tentative tracks on the measurements left over;
 4. **update** each assigned track (predicted on to its measurement's own time) with the EKF
    (:mod:`.ekf`); a track's second measurement is linearised at the measured position (its prediction is
    uncertain by tens of km, where the Jacobian at the prediction is poor);
@@ -301,9 +302,18 @@ class Tracker:
                                    sites.r_ecef_m, sites.enu_rot, float(cfg.model.omega_rad_s), d2)
                 ok = d2 <= gamma
                 pi, pj, d2 = pi[ok], pj[ok], d2[ok]
-                gated_by_firm[pj[lv.status[pi] == FIRM]] = True
-                # 3. global nearest neighbour.
-                assigned_t, assigned_m = gnn_assign(pi, pj, d2, gamma)
+                firm_pair = lv.status[pi] == FIRM
+                gated_by_firm[pj[firm_pair]] = True
+                # 3. global nearest neighbour: firm tracks first, then tentative ones on what is left, so
+                # that a new track (whose large covariance makes every distance small) never takes a
+                # measurement from an established one.
+                assigned_t, assigned_m = gnn_assign(pi[firm_pair], pj[firm_pair], d2[firm_pair], gamma)
+                taken = np.zeros(m, bool)
+                taken[assigned_m] = True
+                rest = ~firm_pair & ~taken[pj]
+                at, am = gnn_assign(pi[rest], pj[rest], d2[rest], gamma)
+                assigned_t = np.concatenate([assigned_t, at])
+                assigned_m = np.concatenate([assigned_m, am])
 
         # 4. update the assigned tracks at their measurements' own times.
         if assigned_t.size:
