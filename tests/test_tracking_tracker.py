@@ -178,3 +178,13 @@ def test_processing_in_two_calls_equals_one(one_target):
     parts = tr.history()
     assert len(parts) == len(whole)
     np.testing.assert_allclose(parts.x_eci[-1], whole.x_eci[-1], rtol=0, atol=1e-6)
+
+
+def test_gospa_over_time_counts_a_missed_target_then_localises_it(one_target):
+    meas = syn.observe_simple(one_target, [RADAR], np.random.default_rng(3))
+    h = Tracker().process(meas).history()
+    c = 10e3
+    g = M.gospa_over_time(h, one_target, np.array([1.0, 3.0, 5.0, 100.0]), c=c)
+    # Before confirmation (firm at t = 4 s) the target is missed: c/√2; after, the localisation error.
+    np.testing.assert_allclose(g[:2], c / np.sqrt(2))
+    assert g[2] < 1000.0 and g[3] < 500.0
