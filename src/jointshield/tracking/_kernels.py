@@ -1,0 +1,425 @@
+"""Compiled kernels of the tracker: plain loops over tracks (or track-measurement pairs) on SI floats.
+
+Every kernel here is one loop over rows with small fixed-size linear algebra written out, compiled with
+numba (``NUMBA_DISABLE_JIT=1`` runs the same text as Python). They live in one module so that numba's
+file-based cache invalidation sees every change to them. The friendly layer is :mod:`.motion`,
+:mod:`.measurement`, :mod:`.ekf` and :mod:`.gating`; the formulas are written out there.
+
+Earth vector ``earth``: ``(mu_m3_s2, j2, re_m, omega_rad_s)``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._numba import njit, njit_inline
+
+TWO_PI = 2.0 * np.pi
+
+
+# ---------------------------------------------------------------------------------------------------------
+# gravity and its Jacobian
+# ---------------------------------------------------------------------------------------------------------
+
+
+@njit_inline
+def gravity_and_jacobian(x, y, z, mu, j2, re, a, G):
+    """Point-mass + J2 acceleration ``a`` (3,) m/s² and its Jacobian ``G`` (3, 3) 1/s² at (x, y, z) m.
+
+    a = −μ r/r³ + c (x f, y f, z g) with c = −(3/2) J2 μ re², f = r⁻⁵ − 5 z² r⁻⁷, g = 3 r⁻⁵ − 5 z² r⁻⁷
+    (the J2 acceleration of :mod:`jointshield.earth.gravity`, rearranged). Differentiating,
+    ∂(−μ r/r³)/∂r = −μ/r³ (I − 3 r rᵀ/r²), ∂f/∂r_j = (−5 r⁻⁷ + 35 z² r⁻⁹) r_j − 10 z r⁻⁷ δ_jz and
+    ∂g/∂r_j = (−15 r⁻⁷ + 35 z² r⁻⁹) r_j − 10 z r⁻⁷ δ_jz.
+    """
+    r2 = x * x + y * y + z * z
+    r = math.sqrt(r2)
+    ir2 = 1.0 / r2
+    ir3 = ir2 / r
+    ir5 = ir3 * ir2
+    ir7 = ir5 * ir2
+    ir9 = ir7 * ir2
+    z2 = z * z
+    c = -1.5 * j2 * mu * re * re
+    f = ir5 - 5.0 * z2 * ir7
+    g = 3.0 * ir5 - 5.0 * z2 * ir7
+    a[0] = -mu * ir3 * x + c * x * f
+    a[1] = -mu * ir3 * y + c * y * f
+    a[2] = -mu * ir3 * z + c * z * g
+    p0 = x
+    p1 = y
+    p2 = z
+    kf = -5.0 * ir7 + 35.0 * z2 * ir9
+    kg = -15.0 * ir7 + 35.0 * z2 * ir9
+    dz = -10.0 * z * ir7
+    m3 = 3.0 * mu * ir5
+    for i in range(3):
+        pi = p0 if i == 0 else (p1 if i == 1 else p2)
+        for j in range(3):
+            pj = p0 if j == 0 else (p1 if j == 1 else p2)
+            gij = m3 * pi * pj
+            if i == j:
+                gij -= mu * ir3
+            # J2 part
+            if i < 2:
+                d = kf * pj + (dz if j == 2 else 0.0)
+                gij += c * ((f if i == j else 0.0) + pi * d)
+            else:
+                d = kg * pj + (dz if j == 2 else 0.0)
+                gij += c * ((g if i == j else 0.0) + pi * d)
+            G[i, j] = gij
+
+
+@njit
+def gravity_jacobian_rows(r, earth, a_out, G_out):
+    """Acceleration (N, 3) and Jacobian (N, 3, 3) at positions ``r`` (N, 3) m (ECI or ECEF)."""
+    mu, j2, re = earth[0], earth[1], earth[2]
+    for n in range(r.shape[0]):
+        gravity_and_jacobian(r[n, 0], r[n, 1], r[n, 2], mu, j2, re, a_out[n], G_out[n])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# prediction: RK4 of the state and its transition matrix, then Φ P Φᵀ + Q
+# ---------------------------------------------------------------------------------------------------------
+
+
+@njit_inline
+def _deriv(y, phi, earth, dy, dphi, a, G):
+    """Right-hand side of ẏ = (v, a(r)) and Φ̇ = A Φ with A = [[0, I], [G(r), 0]]."""
+    gravity_and_jacobian(y[0], y[1], y[2], earth[0], earth[1], earth[2], a, G)
+    for i in range(3):
+        dy[i] = y[3 + i]
+        dy[3 + i] = a[i]
+    for j in range(6):
+        for i in range(3):
+            dphi[i, j] = phi[3 + i, j]
+            dphi[3 + i, j] = G[i, 0] * phi[0, j] + G[i, 1] * phi[1, j] + G[i, 2] * phi[2, j]
+
+
+@njit
+def predict_rows(x, P, dt, q, earth, max_step_s, x_out, P_out, phi_out):
+    """Predict N states (N, 6) and covariances (N, 6, 6) over their own ``dt`` (N,) s.
+
+    Classical RK4 (Runge–Kutta 4th order) on the state and the 6×6 state-transition matrix together, in
+    ``ceil(|dt| / max_step_s)`` equal steps; then P⁺ = Φ P Φᵀ + Q(dt) with the white-acceleration
+    Q = q [[|dt|³/3 I, dt|dt|/2 I], [dt|dt|/2 I, |dt| I]] (q: (N,) m²/s³ per axis). Writes x_out, P_out and
+    the transition matrices phi_out (N, 6, 6).
+    """
+    n_rows = x.shape[0]
+    y = np.empty(6)
+    yt = np.empty(6)
+    phi = np.empty((6, 6))
+    pt = np.empty((6, 6))
+    k_y = np.empty((4, 6))
+    k_p = np.empty((4, 6, 6))
+    a = np.empty(3)
+    G = np.empty((3, 3))
+    tmp = np.empty((6, 6))
+    for n in range(n_rows):
+        h_total = dt[n]
+        for i in range(6):
+            y[i] = x[n, i]
+            for j in range(6):
+                phi[i, j] = 1.0 if i == j else 0.0
+        if h_total != 0.0:
+            m = int(math.ceil(abs(h_total) / max_step_s))  # noqa: RUF046  (numba types math.ceil as float)
+            h = h_total / m
+            for _ in range(m):
+                _deriv(y, phi, earth, k_y[0], k_p[0], a, G)
+                for s in range(1, 4):
+                    c = 0.5 * h if s < 3 else h
+                    for i in range(6):
+                        yt[i] = y[i] + c * k_y[s - 1, i]
+                        for j in range(6):
+                            pt[i, j] = phi[i, j] + c * k_p[s - 1, i, j]
+                    _deriv(yt, pt, earth, k_y[s], k_p[s], a, G)
+                w = h / 6.0
+                for i in range(6):
+                    y[i] += w * (k_y[0, i] + 2.0 * k_y[1, i] + 2.0 * k_y[2, i] + k_y[3, i])
+                    for j in range(6):
+                        phi[i, j] += w * (k_p[0, i, j] + 2.0 * k_p[1, i, j] + 2.0 * k_p[2, i, j] + k_p[3, i, j])
+        for i in range(6):
+            x_out[n, i] = y[i]
+            for j in range(6):
+                phi_out[n, i, j] = phi[i, j]
+        # tmp = Φ P
+        for i in range(6):
+            for j in range(6):
+                s_ = 0.0
+                for k in range(6):
+                    s_ += phi[i, k] * P[n, k, j]
+                tmp[i, j] = s_
+        ad = abs(h_total)
+        q3 = q[n] * ad * ad * ad / 3.0
+        q2 = q[n] * h_total * ad / 2.0
+        q1 = q[n] * ad
+        for i in range(6):
+            for j in range(i, 6):
+                s_ = 0.0
+                for k in range(6):
+                    s_ += tmp[i, k] * phi[j, k]
+                if i == j:
+                    s_ += q3 if i < 3 else q1
+                elif j == i + 3:
+                    s_ += q2
+                P_out[n, i, j] = s_
+                P_out[n, j, i] = s_
+
+
+# ---------------------------------------------------------------------------------------------------------
+# measurement model: range, azimuth, elevation of an inertial position from a site
+# ---------------------------------------------------------------------------------------------------------
+
+
+@njit_inline
+def aer_and_jacobian(rx, ry, rz, t, site, E, omega, z_out, H_out):
+    """(range m, azimuth rad in [0, 2π), elevation rad) of inertial position r at time t from a site, and
+    the Jacobian (3, 3) of those with respect to r (velocity does not enter).
+
+    r_ecef = R3(ωt) r, d = r_ecef − site, (e, n, u) = E d; ρ = |d|, az = atan2(e, n), el = atan2(u, ρh)
+    with ρh = √(e² + n²); ∂ρ/∂enu = enuᵀ/ρ, ∂az/∂enu = (n, −e, 0)/ρh², ∂el/∂enu = (−e u/ρh, −n u/ρh, ρh)/ρ².
+    """
+    c = math.cos(omega * t)
+    s = math.sin(omega * t)
+    d0 = c * rx + s * ry - site[0]
+    d1 = -s * rx + c * ry - site[1]
+    d2 = rz - site[2]
+    e = E[0, 0] * d0 + E[0, 1] * d1 + E[0, 2] * d2
+    nn = E[1, 0] * d0 + E[1, 1] * d1 + E[1, 2] * d2
+    u = E[2, 0] * d0 + E[2, 1] * d1 + E[2, 2] * d2
+    rh2 = e * e + nn * nn
+    rh = math.sqrt(rh2)
+    rho2 = rh2 + u * u
+    rho = math.sqrt(rho2)
+    az = math.atan2(e, nn)
+    if az < 0.0:
+        az += TWO_PI
+    if az >= TWO_PI:
+        az = 0.0
+    z_out[0] = rho
+    z_out[1] = az
+    z_out[2] = math.atan2(u, rh)
+    # J (3 x 3) w.r.t. enu
+    j00 = e / rho
+    j01 = nn / rho
+    j02 = u / rho
+    j10 = nn / rh2
+    j11 = -e / rh2
+    j12 = 0.0
+    j20 = -e * u / (rho2 * rh)
+    j21 = -nn * u / (rho2 * rh)
+    j22 = rh / rho2
+    # M = E R3(ωt): column k of R3 is (c, -s, 0), (s, c, 0), (0, 0, 1)
+    for row in range(3):
+        if row == 0:
+            a0, a1, a2 = j00, j01, j02
+        elif row == 1:
+            a0, a1, a2 = j10, j11, j12
+        else:
+            a0, a1, a2 = j20, j21, j22
+        # b = a E (1 x 3 in ECEF)
+        b0 = a0 * E[0, 0] + a1 * E[1, 0] + a2 * E[2, 0]
+        b1 = a0 * E[0, 1] + a1 * E[1, 1] + a2 * E[2, 1]
+        b2 = a0 * E[0, 2] + a1 * E[1, 2] + a2 * E[2, 2]
+        H_out[row, 0] = b0 * c - b1 * s
+        H_out[row, 1] = b0 * s + b1 * c
+        H_out[row, 2] = b2
+
+
+@njit
+def aer_rows(r, t, site_idx, sites, E, omega, z_out, H_out):
+    """Predicted measurements (N, 3) and position Jacobians (N, 3, 3) of N inertial positions ``r`` (N, 3)
+    at times ``t`` (N,) from sites ``site_idx`` (N,) into ``sites`` (S, 3) with rotations ``E`` (S, 3, 3)."""
+    for n in range(r.shape[0]):
+        s = site_idx[n]
+        aer_and_jacobian(r[n, 0], r[n, 1], r[n, 2], t[n], sites[s], E[s], omega, z_out[n], H_out[n])
+
+
+@njit_inline
+def wrap_pi(a):
+    """Angle folded into (−π, π]."""
+    w = a - TWO_PI * math.floor((a + math.pi) / TWO_PI)  # in [−π, π)
+    return w + TWO_PI if w <= -math.pi else w
+
+
+# ---------------------------------------------------------------------------------------------------------
+# EKF update (Joseph form)
+# ---------------------------------------------------------------------------------------------------------
+
+
+@njit_inline
+def _inv3_scaled(S, Si):
+    """Inverse of a 3×3 symmetric positive-definite S, computed on D⁻¹ S D⁻¹ (D = √diag S) so that the
+    very different scales of range (m²) and angles (rad²) do not cost precision. Returns det(S)."""
+    d0 = math.sqrt(S[0, 0])
+    d1 = math.sqrt(S[1, 1])
+    d2 = math.sqrt(S[2, 2])
+    c01 = S[0, 1] / (d0 * d1)
+    c02 = S[0, 2] / (d0 * d2)
+    c12 = S[1, 2] / (d1 * d2)
+    det = 1.0 + 2.0 * c01 * c02 * c12 - c01 * c01 - c02 * c02 - c12 * c12
+    i00 = (1.0 - c12 * c12) / det
+    i11 = (1.0 - c02 * c02) / det
+    i22 = (1.0 - c01 * c01) / det
+    i01 = (c02 * c12 - c01) / det
+    i02 = (c01 * c12 - c02) / det
+    i12 = (c01 * c02 - c12) / det
+    Si[0, 0] = i00 / (d0 * d0)
+    Si[1, 1] = i11 / (d1 * d1)
+    Si[2, 2] = i22 / (d2 * d2)
+    Si[0, 1] = Si[1, 0] = i01 / (d0 * d1)
+    Si[0, 2] = Si[2, 0] = i02 / (d0 * d2)
+    Si[1, 2] = Si[2, 1] = i12 / (d1 * d2)
+    return det * S[0, 0] * S[1, 1] * S[2, 2]
+
+
+@njit
+def update_rows(x, P, nu, Hp, R, x_out, P_out, nis_out):
+    """Kalman update of N states with one 3-vector measurement each, H = [Hp, 0] (position only).
+
+    ``nu`` (N, 3) innovation (azimuth already wrapped), ``Hp`` (N, 3, 3), ``R`` (N, 3) measurement
+    variances. S = Hp Prr Hpᵀ + R, K = P Hᵀ S⁻¹, x⁺ = x + K ν, and the Joseph form
+    P⁺ = (I − K H) P (I − K H)ᵀ + K R Kᵀ, symmetrised. Writes the normalised innovation squared νᵀ S⁻¹ ν.
+    """
+    PHt = np.empty((6, 3))
+    S = np.empty((3, 3))
+    Si = np.empty((3, 3))
+    K = np.empty((6, 3))
+    A = np.empty((6, 6))
+    AP = np.empty((6, 6))
+    for n in range(x.shape[0]):
+        for i in range(6):
+            for j in range(3):
+                PHt[i, j] = (P[n, i, 0] * Hp[n, j, 0] + P[n, i, 1] * Hp[n, j, 1] + P[n, i, 2] * Hp[n, j, 2])
+        for i in range(3):
+            for j in range(3):
+                S[i, j] = Hp[n, i, 0] * PHt[0, j] + Hp[n, i, 1] * PHt[1, j] + Hp[n, i, 2] * PHt[2, j]
+            S[i, i] += R[n, i]
+        for i in range(3):  # exact symmetry before inverting
+            for j in range(i + 1, 3):
+                m = 0.5 * (S[i, j] + S[j, i])
+                S[i, j] = m
+                S[j, i] = m
+        _inv3_scaled(S, Si)
+        nis = 0.0
+        for i in range(3):
+            for j in range(3):
+                nis += nu[n, i] * Si[i, j] * nu[n, j]
+        nis_out[n] = nis
+        for i in range(6):
+            for j in range(3):
+                K[i, j] = PHt[i, 0] * Si[0, j] + PHt[i, 1] * Si[1, j] + PHt[i, 2] * Si[2, j]
+        for i in range(6):
+            x_out[n, i] = x[n, i] + K[i, 0] * nu[n, 0] + K[i, 1] * nu[n, 1] + K[i, 2] * nu[n, 2]
+        # A = I - K H, H = [Hp 0]
+        for i in range(6):
+            for j in range(6):
+                v = 1.0 if i == j else 0.0
+                if j < 3:
+                    v -= K[i, 0] * Hp[n, 0, j] + K[i, 1] * Hp[n, 1, j] + K[i, 2] * Hp[n, 2, j]
+                A[i, j] = v
+        for i in range(6):
+            for j in range(6):
+                s_ = 0.0
+                for k in range(6):
+                    s_ += A[i, k] * P[n, k, j]
+                AP[i, j] = s_
+        for i in range(6):
+            for j in range(i, 6):
+                s_ = 0.0
+                for k in range(6):
+                    s_ += AP[i, k] * A[j, k]
+                s_ += K[i, 0] * R[n, 0] * K[j, 0] + K[i, 1] * R[n, 1] * K[j, 1] + K[i, 2] * R[n, 2] * K[j, 2]
+                P_out[n, i, j] = s_
+                P_out[n, j, i] = s_
+
+
+# ---------------------------------------------------------------------------------------------------------
+# gating
+# ---------------------------------------------------------------------------------------------------------
+
+
+@njit
+def coarse_pairs(track_r, track_radius, meas_r, meas_radius, out_i, out_j):
+    """All (track, measurement) pairs whose Euclidean distance is at most the sum of their radii.
+
+    ``track_r`` (N, 3), ``meas_r`` (M, 3) positions in one frame (m); radii (N,), (M,) m. Writes up to
+    ``len(out_i)`` pairs and returns how many there are in all (call again with larger buffers if more).
+    """
+    count = 0
+    cap = out_i.shape[0]
+    for i in range(track_r.shape[0]):
+        xi = track_r[i, 0]
+        yi = track_r[i, 1]
+        zi = track_r[i, 2]
+        ri = track_radius[i]
+        for j in range(meas_r.shape[0]):
+            lim = ri + meas_radius[j]
+            d0 = meas_r[j, 0] - xi
+            if abs(d0) > lim:
+                continue
+            d1 = meas_r[j, 1] - yi
+            if abs(d1) > lim:
+                continue
+            d2 = meas_r[j, 2] - zi
+            if d0 * d0 + d1 * d1 + d2 * d2 <= lim * lim:
+                if count < cap:
+                    out_i[count] = i
+                    out_j[count] = j
+                count += 1
+    return count
+
+
+@njit
+def pair_distance(pi, pj, x, P, t_ref, z, R, t_meas, site_idx, sites, E, omega, d2_out):
+    """Squared Mahalanobis distance of each candidate pair (track ``pi[k]``, measurement ``pj[k]``).
+
+    The track's state ``x`` (N, 6) and covariance ``P`` (N, 6, 6) hold at ``t_ref``; its position is
+    carried to the measurement's time by r + v (t_meas − t_ref) (the scan's spread of times is short).
+    S = Hp Prr Hpᵀ + R with Hp evaluated there; the azimuth innovation is wrapped to (−π, π].
+    """
+    zh = np.empty(3)
+    Hp = np.empty((3, 3))
+    S = np.empty((3, 3))
+    Si = np.empty((3, 3))
+    HP = np.empty((3, 3))
+    nu = np.empty(3)
+    for k in range(pi.shape[0]):
+        i = pi[k]
+        j = pj[k]
+        dt = t_meas[j] - t_ref
+        s = site_idx[j]
+        aer_and_jacobian(x[i, 0] + x[i, 3] * dt, x[i, 1] + x[i, 4] * dt, x[i, 2] + x[i, 5] * dt, t_meas[j],
+                         sites[s], E[s], omega, zh, Hp)
+        for a in range(3):
+            for b in range(3):
+                HP[a, b] = Hp[a, 0] * P[i, 0, b] + Hp[a, 1] * P[i, 1, b] + Hp[a, 2] * P[i, 2, b]
+        for a in range(3):
+            for b in range(a, 3):
+                v = HP[a, 0] * Hp[b, 0] + HP[a, 1] * Hp[b, 1] + HP[a, 2] * Hp[b, 2]
+                S[a, b] = v
+                S[b, a] = v
+            S[a, a] += R[j, a]
+        _inv3_scaled(S, Si)
+        nu[0] = z[j, 0] - zh[0]
+        nu[1] = wrap_pi(z[j, 1] - zh[1])
+        nu[2] = z[j, 2] - zh[2]
+        d2 = 0.0
+        for a in range(3):
+            for b in range(3):
+                d2 += nu[a] * Si[a, b] * nu[b]
+        d2_out[k] = d2
+
+
+@njit
+def innovations(x, t, z, site_idx, sites, E, omega, nu_out, H_out):
+    """Innovation z − h(x) (N, 3, azimuth wrapped) and position Jacobian (N, 3, 3) of N states at times t
+    against measurements z (N, 3) from sites ``site_idx`` (N,)."""
+    zh = np.empty(3)
+    for n in range(x.shape[0]):
+        s = site_idx[n]
+        aer_and_jacobian(x[n, 0], x[n, 1], x[n, 2], t[n], sites[s], E[s], omega, zh, H_out[n])
+        nu_out[n, 0] = z[n, 0] - zh[0]
+        nu_out[n, 1] = wrap_pi(z[n, 1] - zh[1])
+        nu_out[n, 2] = z[n, 2] - zh[2]
