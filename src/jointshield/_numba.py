@@ -7,7 +7,8 @@ Every compiled kernel in jointshield is decorated with :func:`njit`, :func:`njit
 Caching: ``cache=True`` keeps compilation out of every run after the first. Numba invalidates a cached
 kernel only when the file that defines it changes, not when a kernel or constant it imports from another
 module does, so a stale kernel could survive an upgrade or an edit. The cache therefore lives in a folder
-named by a hash of all of jointshield's source files (unless ``NUMBA_CACHE_DIR`` is set by the user).
+named by a hash of the source files of every part that holds a kernel (:func:`_kernel_sources`; editing
+the CLI or a report does not recompile), unless ``NUMBA_CACHE_DIR`` is set by the user.
 """
 
 from __future__ import annotations
@@ -19,10 +20,17 @@ from pathlib import Path
 import numba
 
 
+def _kernel_sources(root: Path) -> list[Path]:
+    """Every source file of each part (sub-package) that holds a compiled kernel, and this file: kernels
+    import constants and helpers from their own part and from the parts below, which hold kernels too."""
+    parts = {p.parent for p in root.rglob("*.py") if p.parent != root and "_numba import" in p.read_text("utf-8")}
+    return sorted({p for part in parts for p in part.rglob("*.py")} | {Path(__file__).resolve()})
+
+
 def _source_hash() -> str:
     root = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
+    for path in _kernel_sources(root):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
