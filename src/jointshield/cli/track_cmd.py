@@ -107,7 +107,7 @@ def _write_outputs(run, folder: Path, doc: dict) -> dict:
         track_alt.append((name, h.t_s[sel], alt[sel] / 1e3))
         if label >= 0:
             r_true, _ = truth_at(truth, np.full(int(sel.sum()), label), h.t_s[sel])
-            errors.append((name, h.t_s[sel], np.linalg.norm(r[sel] - r_true, axis=1)))
+            errors.append((name, h.t_s[sel], np.linalg.norm(r[sel] - r_true, axis=1), label))
     lats = np.concatenate([t[1] for t in truth_lines] + [np.rad2deg(ra.site_lat_rad)])
     lons = np.concatenate([t[2] for t in truth_lines] + [np.rad2deg(ra.site_lon_rad)])
     grid_lat = np.linspace(max(-89.0, lats.min() - 15), min(89.0, lats.max() + 15), 181)

@@ -80,11 +80,12 @@ def plot_coverage(path: str | os.PathLike, *, radar_ids: Sequence[str], radar_la
 
 
 def plot_tracks(path: str | os.PathLike, *, truth: Sequence[Series], tracks: Sequence[Series],
-                errors: Sequence[Series], title: str) -> Path:
+                errors: Sequence[tuple[str, np.ndarray, np.ndarray, int]], title: str) -> Path:
     """Left: altitude (km) over time (s) of the truth (solid) and the tracks (dots). Right: position
     error of each track against its truth (m, log scale) over time.
 
-    ``truth`` and ``tracks``: ``(label, t_s, alt_km)``; ``errors``: ``(label, t_s, error_m)``.
+    ``truth`` and ``tracks``: ``(label, t_s, alt_km)``; ``errors``: ``(label, t_s, error_m, i)`` with ``i``
+    the index of the track's truth in ``truth``, whose colour it takes.
     """
     fig = Figure(figsize=(12.0, 5.0), dpi=DPI, layout="constrained")
     ax_alt, ax_err = fig.subplots(1, 2)
@@ -93,9 +94,10 @@ def plot_tracks(path: str | os.PathLike, *, truth: Sequence[Series], tracks: Seq
     for k, (label, t, alt) in enumerate(tracks):
         ax_alt.plot(t, alt, linestyle="", marker=".", markersize=2.5, color="0.2", alpha=0.6,
                     label="track estimates" if k == 0 else None)
-    for k, (label, t, err) in enumerate(errors):
-        ax_err.semilogy(t, np.maximum(np.asarray(err, float), 1e-3), linewidth=1.0, color=f"C{k % 10}",
-                        label=label)
+    styles = ("-", "--", ":", "-.")
+    for k, (label, t, err, i) in enumerate(errors):
+        ax_err.semilogy(t, np.maximum(np.asarray(err, float), 1e-3), linewidth=1.0, color=f"C{i % 10}",
+                        linestyle=styles[sum(e[3] == i for e in errors[:k]) % len(styles)], label=label)
     ax_alt.set_xlabel("time after the epoch (s)")
     ax_alt.set_ylabel("altitude (km)")
     ax_alt.set_title("Tracks against truth", fontsize="medium")
