@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .demo_cmd import _slug
 from .main import app
 
 
@@ -129,6 +130,3 @@ def _write_outputs(run, folder: Path, doc: dict) -> dict:
         fh.write(json.dumps({**doc, "files": files}, indent=2).encode())
     return files
 
-
-def _slug(name: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-") or "scenario"
