@@ -56,3 +56,11 @@ class Measurements:
 
     def __len__(self) -> int:
         return int(self.t_s.shape[0])
+
+    def take(self, rows) -> Measurements:
+        """The measurements at ``rows`` (an index array or a boolean mask), in that order; the radars'
+        site arrays are kept whole, so that sensor indices stay valid."""
+        per_row = ("t_s", "sensor", "range_m", "az_rad", "el_rad", "sigma_range_m", "sigma_az_rad",
+                   "sigma_el_rad", "truth", "scan")
+        return Measurements(**{f: getattr(self, f)[rows] for f in per_row}, site_ecef_m=self.site_ecef_m,
+                            site_lat_rad=self.site_lat_rad, site_lon_rad=self.site_lon_rad)
