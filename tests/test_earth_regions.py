@@ -239,3 +239,20 @@ def test_ellipsoid_vs_sphere_circle() -> None:
     # the same coordinates are nearer the centre on the 6371 km sphere (a degree of latitude at 60N is
     # 111.4 km on WGS-84, 111.2 km on the sphere): 0.2 % of 499 km = 1.1 km more margin
     assert c.signed_distance_m(R(lat), R(lon), SPHERE).item() == pytest.approx(2138.0, abs=50.0)
+
+
+@pytest.mark.parametrize("region", [
+    CircleRegion.from_deg("c", 0.0, 0.0, 200.0),
+    PolygonRegion.from_deg("u", [(0, 0), (0, 3), (3, 3), (3, 2), (1, 2), (1, 1), (3, 1), (3, 0)]),
+])
+def test_screening_by_distance_gives_the_sampled_answer(region, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(1)
+    n = 400
+    lat, lon = R(rng.uniform(-2.5, 4.5, n)), R(rng.uniform(-2.5, 4.5, n))
+    a = rng.uniform(0.0, 60e3, n)
+    b = a * rng.uniform(0.1, 1.0, n)
+    az = rng.uniform(0, np.pi, n)
+    screened = ellipse_state(region, lat, lon, a, b, az, 0.95)
+    assert (screened == STRADDLES).sum() < n // 2  # most are decided by the screen
+    monkeypatch.setattr(type(region), "signed_distance_m", lambda self, la, lo, model=WGS84: np.zeros(np.shape(la)))
+    assert ellipse_state(region, lat, lon, a, b, az, 0.95).tolist() == screened.tolist()
