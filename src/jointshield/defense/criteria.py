@@ -559,7 +559,7 @@ def assess(rule_set: RuleSet, evidence: TrackEvidence, regions: Mapping[str, Reg
         cond_states.append(np.stack(states, axis=1) if states else np.empty((n, 0), np.int8))
         rule_states[:, r] = _tri_and(states, n)
     verdict, first_true = _first_match(rule_states, [r.verdict for r in rule_set.rules], rule_set.default)
-    return Assessment(rule_set, evidence, verdict, rule_states, tuple(cond_states), first_true, regions, model)
+    return Assessment(rule_set, evidence, verdict, rule_states, tuple(cond_states), first_true, regions, model, ev)
 
 
 def _first_match(rule_states: np.ndarray, verdicts: Sequence[str], default: str) -> tuple[np.ndarray, np.ndarray]:
@@ -608,6 +608,7 @@ class Assessment:
     first_true_rule: np.ndarray
     regions: Mapping[str, Region] = field(repr=False)
     model: EarthModel = field(default=WGS84, repr=False)
+    _evaluator: Any = field(default=None, repr=False)  # the region states computed by assess, reused
 
     def __len__(self) -> int:
         return int(self.verdict.shape[0])
@@ -629,7 +630,7 @@ class Assessment:
         """Why track ``i`` got its verdict, as plain data (JSON-ready): the rule set, the verdict, the rule
         that decided it, and for every rule its state and for every condition its state and evidence."""
         rs = self.rule_set
-        ev = _Evaluator(rs, self.evidence, self.regions, self.model)
+        ev = self._evaluator or _Evaluator(rs, self.evidence, self.regions, self.model)
         rules = []
         for r, rule in enumerate(rs.rules):
             conds = []
