@@ -29,6 +29,9 @@ never silently ignored):
         site: brdy                    # a place name, or {lat_deg: .., lon_deg: .., alt_m: ..}
         boresight_az_deg: 120         # required where the type's field is limited in azimuth
         boresight_el_deg: 20          # optional; default the type's
+    regions: {}                       # optional: threat criteria (see .criteria_schema): named circles and
+    criteria: []                      #   polygons, the partners' rule sets, and the name of the agreed set
+    agreed_criteria: us-2008          #   that the system acts on
 
 Conventions: latitude in degrees north (-90..90, south negative); longitude in degrees east in
 -180..180 (west negative; 0..360 is refused, so that each place has one spelling); altitudes in metres
@@ -255,6 +258,9 @@ class Sensor(BaseModel):
     )
 
 
+from .criteria_schema import RegionSpec, RuleSet, criteria_problems
+
+
 class Scenario(BaseModel):
     """A validated scenario (schema version 1). Build it with :func:`jointshield.scenario.load_scenario`."""
 
@@ -279,6 +285,9 @@ class Scenario(BaseModel):
     )
     launches: list[Launch] = Field(default_factory=list, description="The launches of the scenario.")
     sensors: list[Sensor] = Field(default_factory=list, description="The radars of the scenario.")
+    regions: dict[Name, RegionSpec] = Field(default_factory=dict, description="Named circles and polygons.")
+    criteria: list[RuleSet] = Field(default_factory=list, description="The partners' threat-criteria rule sets.")
+    agreed_criteria: str | None = Field(None, description="Name of the rule set under criteria the system acts on.")
 
     @field_validator("version", mode="before")
     @classmethod
@@ -356,6 +365,7 @@ class Scenario(BaseModel):
                 if (a.lat_deg, a.lon_deg) == (b.lat_deg, b.lon_deg):
                     problems.append((("launches", i, "to"), "is the same point as from; aim somewhere else"))
         problems.extend(self._sensor_problems())
+        problems.extend(criteria_problems(self))
         if problems:
             raise located_error(problems)
         return self

@@ -1,0 +1,1 @@
+"""Defence: the agreed threat criteria (:mod:`.criteria`), interceptors and engagement planning."""
