@@ -1,0 +1,29 @@
+"""Defense: interceptor types and sites, reach tables, engagement windows, weapon-target assignment,
+firing doctrine, kill assessment and fly-out checks (see docs/defense.md).
+
+Pure functions and passive types on arrays; no I/O. The scenario layer builds :class:`Sites` from a
+scenario's ``interceptor_sites:``; the run engine calls :func:`engagement_windows`,
+:func:`plan_engagements`, :func:`draw_outcomes` and :func:`flyout_check`.
+"""
+
+from .interceptor import InterceptorType, interceptor_type, reference_burnout_speed_m_s, scale_vehicle
+from .reach import ReachPoint, ReachTable, clear_reach_cache, point_geometry, reach_table
+from .sites import DOCTRINES, Sites
+from .windows import EngagementWindows, ThreatPaths, engagement_windows
+
+__all__ = [
+    "DOCTRINES",
+    "EngagementWindows",
+    "InterceptorType",
+    "ReachPoint",
+    "ReachTable",
+    "Sites",
+    "ThreatPaths",
+    "clear_reach_cache",
+    "engagement_windows",
+    "interceptor_type",
+    "point_geometry",
+    "reach_table",
+    "reference_burnout_speed_m_s",
+    "scale_vehicle",
+]
