@@ -99,7 +99,7 @@ def candidate_shots(windows: EngagementWindows, sites: Sites, *, max_candidates:
                     inventory=None) -> Candidates:
     """Candidate launch times per (site, threat) pair (see the module docstring)."""
     inv = sites.inventory if inventory is None else np.asarray(inventory)
-    n_s, n_m = windows.feasible.shape
+    n_s = windows.feasible.shape[0]
     ss, mm = np.nonzero(windows.feasible)
     e_launch = windows.earliest_launch_s[ss, mm]
     look = windows.earliest_intercept_s  # (S, M): the earliest intercept of each pair

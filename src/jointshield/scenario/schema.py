@@ -255,6 +255,9 @@ class Sensor(BaseModel):
     )
 
 
+from .defense_schema import InterceptorSites
+
+
 class Scenario(BaseModel):
     """A validated scenario (schema version 1). Build it with :func:`jointshield.scenario.load_scenario`."""
 
@@ -279,6 +282,7 @@ class Scenario(BaseModel):
     )
     launches: list[Launch] = Field(default_factory=list, description="The launches of the scenario.")
     sensors: list[Sensor] = Field(default_factory=list, description="The radars of the scenario.")
+    interceptor_sites: InterceptorSites = Field(default_factory=list, description="Interceptor sites (jointshield.scenario.defense_schema).")
 
     @field_validator("version", mode="before")
     @classmethod
