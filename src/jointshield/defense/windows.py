@@ -38,7 +38,7 @@ from ._paths import sample_batch_ecef
 from .reach import ReachTable, point_geometry
 from .sites import Sites
 
-__all__ = ["EngagementWindows", "ThreatPaths", "engagement_windows"]
+__all__ = ["EngagementWindows", "ThreatPaths", "engagement_windows", "windows_from_launch_by"]
 
 
 @dataclass(frozen=True)
@@ -202,21 +202,34 @@ def engagement_windows(sites: Sites, threats: ThreatPaths, decision_time_s, mode
         launch_by[s] = np.where(inside, threats.t_s - look.time_s, np.nan)
         closing[s] = np.where(inside, _closing_speed(sites.lat_rad[s], sites.lon_rad[s], r, threats.v_ecef_m_s,
                                                      look.speed_m_s, look.gamma_rad, model), np.nan)
+    return windows_from_launch_by(threats.t_s, launch_by, t_l0, alt, closing)
+
+
+def windows_from_launch_by(t_s, launch_by_s, earliest_launch_s, alt_m, closing_m_s) -> EngagementWindows:
+    """Windows from per-sample latest launch times: ``t_s`` (M, K), ``launch_by_s`` (S, M, K) (NaN where a
+    sample cannot be intercepted), ``earliest_launch_s`` (S, M), ``alt_m`` (M, K), ``closing_m_s``
+    (S, M, K). What :func:`engagement_windows` does after the reach-table lookups."""
+    launch_by = np.asarray(launch_by_s, dtype=float)
+    n_s, n_m, k = launch_by.shape
+    t_l0 = np.asarray(earliest_launch_s, dtype=float)
+    alt = np.asarray(alt_m, dtype=float)
+    closing = np.asarray(closing_m_s, dtype=float)
     ok = np.isfinite(launch_by) & (launch_by >= t_l0[..., None])
     feasible = ok.any(axis=-1)
-    t = np.broadcast_to(threats.t_s, (n_s, n_m, k))
+    t = np.broadcast_to(t_s, (n_s, n_m, k))
     latest_k = k - 1 - np.argmax(ok[..., ::-1], axis=-1)
     take = np.take_along_axis
     latest_t = np.where(feasible, take(t, latest_k[..., None], -1)[..., 0], np.nan)
     latest_alt = np.where(feasible, take(np.broadcast_to(alt, t.shape), latest_k[..., None], -1)[..., 0], np.nan)
     latest_clo = np.where(feasible, take(closing, latest_k[..., None], -1)[..., 0], np.nan)
-    latest_launch = np.where(feasible, np.nanmax(np.where(ok, launch_by, -np.inf), axis=-1), np.nan)
+    latest_launch = np.where(feasible, np.max(np.where(ok, launch_by, -np.inf), axis=-1), np.nan)
     wins = EngagementWindows(feasible, np.where(np.isfinite(t_l0), t_l0, np.nan), latest_launch,
                              np.full((n_s, n_m), np.nan), latest_t, np.full((n_s, n_m), np.nan), latest_alt,
-                             np.full((n_s, n_m), np.nan), latest_clo, threats.t_s, launch_by, alt, closing)
+                             np.full((n_s, n_m), np.nan), latest_clo, np.asarray(t_s, dtype=float), launch_by,
+                             alt, closing)
     ss, mm = np.meshgrid(np.arange(n_s), np.arange(n_m), indexing="ij")
     t_i, _, a_i, c_i = wins.intercept_for_launch(ss.ravel(), mm.ravel(), t_l0.ravel())
-    wins.earliest_intercept_s[...] = t_i.reshape(n_s, n_m)
-    wins.earliest_alt_m[...] = a_i.reshape(n_s, n_m)
-    wins.earliest_closing_m_s[...] = c_i.reshape(n_s, n_m)
+    wins.earliest_intercept_s[...] = np.where(feasible.ravel(), t_i, np.nan).reshape(n_s, n_m)
+    wins.earliest_alt_m[...] = np.where(feasible.ravel(), a_i, np.nan).reshape(n_s, n_m)
+    wins.earliest_closing_m_s[...] = np.where(feasible.ravel(), c_i, np.nan).reshape(n_s, n_m)
     return wins
