@@ -26,7 +26,7 @@ T7 = interceptor_type("notional-interceptor-7kms")
 
 def windows(t, flight_s, first, last, t_l0):
     """Windows where site s reaches threat m's samples first..last with a constant flight time."""
-    n_s, n_m = np.shape(flight_s)
+    n_m = np.shape(flight_s)[1]
     t = np.broadcast_to(np.asarray(t, float), (n_m, len(t))).copy()
     k = np.arange(t.shape[1])
     lb = t[None] - np.asarray(flight_s, float)[..., None]
