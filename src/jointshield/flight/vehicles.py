@@ -197,6 +197,9 @@ FIGURE_FIELDS: tuple[str, ...] = (
     "nominal_range_km",
     "nominal_burnout_speed_km_s",
     "rcs_m2",
+    "divert_delta_v_m_s",
+    "min_intercept_alt_km",
+    "max_intercept_alt_km",
 )
 """The fields of a :class:`Vehicle` that carry figures, and so need a source when given."""
 
@@ -296,6 +299,24 @@ class Vehicle(BaseModel):
         "band; default 0.01 m² (a warhead-sized reentry vehicle) for a missile. A scenario launch may "
         "override it.",
     )
+    divert_delta_v_m_s: float | None = Field(
+        default=None,
+        gt=0,
+        description="Velocity change the kill vehicle can make after separation to remove the last miss "
+        "(m/s). Interceptors only.",
+    )
+    min_intercept_alt_km: float | None = Field(
+        default=None,
+        ge=0,
+        description="Lowest altitude at which the kill vehicle can intercept (km), e.g. the bottom of "
+        "the exo-atmospheric window. Interceptors only.",
+    )
+    max_intercept_alt_km: float | None = Field(
+        default=None,
+        gt=0,
+        description="Highest altitude at which the kill vehicle can intercept (km); above "
+        "min_intercept_alt_km. Interceptors only.",
+    )
     sources: dict[str, str] = Field(
         default_factory=dict,
         description="Citation of each figure, keyed by field name (stages, payload_kg, ...): title, "
@@ -364,6 +385,17 @@ class Vehicle(BaseModel):
             raise ValueError(
                 f"{v:g}: nominal_burnout_speed_km_s is for interceptors; for a missile give nominal_range_km"
             )
+        return v
+
+    @field_validator("divert_delta_v_m_s", "min_intercept_alt_km", "max_intercept_alt_km")
+    @classmethod
+    def _kill_vehicle_for_interceptors(cls, v: float | None, info: ValidationInfo) -> float | None:
+        if v is not None and info.data.get("kind") == "missile":
+            raise ValueError(f"{v:g}: {info.field_name} describes an interceptor's kill vehicle, not a missile")
+        if v is not None and info.field_name == "max_intercept_alt_km":
+            low = info.data.get("min_intercept_alt_km")
+            if low is not None and not v > low:
+                raise ValueError(f"{v:g} must be above min_intercept_alt_km ({low:g})")
         return v
 
     @field_validator("sources")

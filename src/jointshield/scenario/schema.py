@@ -259,6 +259,7 @@ class Sensor(BaseModel):
 
 
 from .criteria_schema import RegionSpec, RuleSet, criteria_problems
+from .defense_schema import InterceptorSites
 
 
 class Scenario(BaseModel):
@@ -288,6 +289,7 @@ class Scenario(BaseModel):
     regions: dict[Name, RegionSpec] = Field(default_factory=dict, description="Named circles and polygons.")
     criteria: list[RuleSet] = Field(default_factory=list, description="The partners' threat-criteria rule sets.")
     agreed_criteria: str | None = Field(None, description="Name of the rule set under criteria the system acts on.")
+    interceptor_sites: InterceptorSites = Field(default_factory=list, description="Interceptor sites (jointshield.scenario.defense_schema).")
 
     @field_validator("version", mode="before")
     @classmethod
