@@ -207,13 +207,20 @@ class Tracker:
         return TrackSet(lv.track_id.copy(), lv.t.copy(), lv.x.copy(), lv.P.copy(), lv.status.copy(),
                         lv.n_upd.copy())
 
-    def history(self) -> TrackHistory:
-        """All rows recorded so far (see :class:`TrackHistory`)."""
-        if not self._hist:
+    @property
+    def n_chunks(self) -> int:
+        """Chunks of history rows recorded so far (pass to :meth:`history` to get only later rows)."""
+        return len(self._hist)
+
+    def history(self, since_chunk: int = 0) -> TrackHistory:
+        """The rows recorded so far (see :class:`TrackHistory`); with ``since_chunk``, only those recorded
+        after :attr:`n_chunks` had that value (an engine reads the history as it grows without copying it
+        all each time)."""
+        if not self._hist[since_chunk:]:
             return TrackHistory(self.config.model, np.empty(0, np.int64), np.empty(0), np.empty((0, 6)),
                                 np.empty((0, 6, 6)), np.empty(0, np.int8), np.empty(0, np.int64),
                                 np.empty(0, np.int64), np.empty(0))
-        cols = list(zip(*self._hist, strict=True))
+        cols = list(zip(*self._hist[since_chunk:], strict=True))
         return TrackHistory(self.config.model, *(np.concatenate(c) for c in cols))
 
     # ----------------------------------------------------------------------------------------------
