@@ -10,19 +10,24 @@
 3. **Tracker** — the measurements of each cycle are fed to one :class:`~jointshield.tracking.Tracker`.
 4. **Criteria** — every cycle, each firm track not yet classified is assessed with the scenario's agreed
    rule set (:func:`~jointshield.defense.criteria.assess`) on evidence from its predicted impact point
-   and back-flown launch point (with their error ellipses). The first definite verdict (threat or not a
-   threat) is kept: a classified track is not re-assessed (stated simplification). Without criteria every
-   firm track is a threat.
+   and back-flown launch point (with their error ellipses). A threat verdict is kept; a track found not a
+   threat (or undetermined) is assessed again every cycle, because a track confirmed while its missile is
+   still boosting predicts its impact badly and becomes a threat only once the missile coasts. A
+   ``classified`` event is logged whenever a track's verdict changes. Without criteria every firm track
+   whose impact can be predicted is a threat.
 5. **Engagement** — new threat tracks of a cycle are planned together: their paths predicted by free
    flight from the track state, engagement windows for every site with the decision time = now +
    :attr:`RunConfig.commit_delay_s`, and the optimal assignment (:func:`~jointshield.defense.plan_engagements`)
    with each site's remaining inventory and next free launch time. Planning is per cycle: threats that
    appear later are planned with what is left (as an operator would), not jointly with earlier ones.
-6. **Fly-out and outcome** — a shot flies to the intercept point predicted at planning (no in-flight
-   target updates: conservative); at the intercept time the kill vehicle must remove the miss between
-   that point and the missile's true position with its divert (miss / :data:`~jointshield.defense.flyout.ENDGAME_S`
-   ≤ the type's divert Δv) inside the type's altitude band, and then kills with the site's Pk (one
-   draw from the run's engagement stream per shot). A shoot-look-shoot second shot is fired only after a
+6. **Fly-out and outcome** — a shot flies toward the intercept point (PIP) predicted at planning and
+   receives in-flight target updates from the track until the end game. The kill vehicle's divert must
+   cover both: the PIP's shift since launch, spread over the flight (Δv ≈ shift / (½ flight time), one
+   correction at mid-course), and the last PIP's miss of the missile's true position over the end game
+   (miss / :data:`~jointshield.defense.flyout.ENDGAME_S`). Within the type's divert Δv the shot then
+   kills with the site's Pk (one draw from the run's engagement stream per shot). The last PIP is
+   predicted from the track's state at the start of the cycle that holds the intercept (at most one
+   cycle old; a track deleted before the intercept serves with its last update). A shoot-look-shoot second shot is fired only after a
    miss; a threat whose shots all missed is re-planned while its window lasts.
 7. **Impact** — a missile not killed reaches its impact point; a *leaker* is one whose track was
    classified a threat (or, never tracked, would have been: counted under ``unseen_threats``… not
@@ -50,7 +55,7 @@ from ..scenario.schema import Scenario
 from ..scenario.truth import radar_arrays_from_scenario, rcs_from_scenario, truth_from_scenario
 from ..sensors import Measurements
 from ..sensors.observe import observe
-from ..tracking import FIRM, Tracker, TrackerConfig, TrackHistory, estimate_launch, predict_impact
+from ..tracking import FIRM, Tracker, TrackerConfig, TrackHistory, estimate_launch, predict, predict_impact
 
 __all__ = ["EVENT_KINDS", "Event", "Prepared", "Result", "RunConfig", "prepare", "run"]
 
@@ -146,6 +151,7 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
     killed = np.full(n_obj, np.nan)
     detected = np.zeros(n_obj, bool)
     votes: dict[int, dict[int, int]] = {}  # track id -> {object: measurements}
+    last_update: dict[int, tuple] = {}  # track id -> (t_s, x_eci, P_eci) of its latest update
     firm_seen: set[int] = set()
     classified: dict[int, tuple] = {}
     engaged: set[int] = set()  # threat tracks with shots planned and not yet all missed
@@ -194,6 +200,8 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
             for tid, o in zip(new.track_id[upd].tolist(), truth_of.tolist(), strict=True):
                 d = votes.setdefault(tid, {})
                 d[o] = d.get(o, 0) + 1
+            for j in np.flatnonzero(upd):  # the latest update of each track, kept after it is deleted
+                last_update[int(new.track_id[j])] = (new.t_s[j], new.x_eci[j], new.P_eci[j])
             for tid, tt in zip(new.track_id[new.status == FIRM].tolist(), new.t_s[new.status == FIRM].tolist(),
                                strict=True):
                 if tid not in firm_seen:
@@ -204,7 +212,8 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
         live = tracker.tracks()
         firm = np.flatnonzero(live.status == FIRM)
         # --- criteria on firm tracks not yet classified.
-        todo = np.array([i for i in firm if int(live.track_id[i]) not in classified], dtype=np.int64)
+        todo = np.array([i for i in firm if classified.get(int(live.track_id[i]), ("",))[0] != "threat"],
+                        dtype=np.int64)
         new_threats = []
         if todo.size:
             x, P, tt = live.x_eci[todo], live.P_eci[todo], live.t_s[todo]
@@ -216,7 +225,9 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
                 lau = estimate_launch(x, P, tt, model)
                 speed = np.linalg.norm(x[:, 3:], axis=1)
                 speed_sig = np.sqrt(np.maximum(np.trace(P[:, 3:, 3:], axis1=1, axis2=2), 0.0))
-                ev = TrackEvidence.from_estimates(tt, lau, imp, speed, speed_sig,
+                # No launch notifications exist yet in a scenario (the joint layer comes later): the
+                # system knows that none was filed, so `notified` is 0, not unknown.
+                ev = TrackEvidence.from_estimates(tt, lau, imp, speed, speed_sig, notified=np.zeros(todo.size, np.int8),
                                                   track_id=live.track_id[todo], model=model)
                 assessment = assess(prep.rule_set, ev, prep.regions, model)
                 verdict = assessment.verdict
@@ -225,6 +236,8 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
                 if verdict[j] not in (THREAT, NOT_THREAT):
                     continue
                 name = "threat" if verdict[j] == THREAT else "not-threat"
+                if classified.get(tid, ("",))[0] == name:
+                    continue
                 why = assessment.explain(j) if assessment is not None else {"rule": "no criteria: every firm track"}
                 o = label(tid)
                 classified[tid] = (name, t, None if o is None else ids[o], why)
@@ -285,17 +298,31 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
                 miss_m = np.nan
                 if o is not None and not np.isfinite(killed[o]) and shot["intercept_s"] < truth.impact_t_s[o]:
                     r_true, _ = truth.state_at(np.array([shot["intercept_s"]]))
-                    miss_m = float(np.linalg.norm(r_true[o, 0] - shot["pip_ecef_m"]))
+                    pip_late = _latest_pip(last_update.get(shot["track"]), shot["intercept_s"], model)
+                    if pip_late is None:
+                        pip_late = shot["pip_ecef_m"]
+                    miss_m = float(np.linalg.norm(r_true[o, 0] - pip_late))
+                    shift_m = float(np.linalg.norm(pip_late - shot["pip_ecef_m"]))
+                    t_fly = max(shot["intercept_s"] - shot["launch_s"], 2 * ENDGAME_S)
+                    dv = shift_m / (0.5 * t_fly) + miss_m / ENDGAME_S
+                    shot["divert_needed_m_s"] = dv
                     it = sites.types[shot["site_index"]]
-                    ok = np.isfinite(miss_m) and miss_m / ENDGAME_S <= it.divert_delta_v_m_s
+                    ok = np.isfinite(dv) and dv <= it.divert_delta_v_m_s
                 hit = bool(ok and rng_engage.random() < pk[shot["site_index"]])
                 shot["state"] = "hit" if hit else "miss"
                 shot["miss_before_divert_m"] = miss_m
                 if hit:
                     killed[o] = shot["intercept_s"]
+                detail = {"site": shot["site"], "miss_before_divert_m": None if not np.isfinite(miss_m)
+                          else round(miss_m, 1)}
+                if o is not None and np.isfinite(killed[o]) and killed[o] < shot["intercept_s"]:
+                    detail["reason"] = "target already destroyed"
+                elif o is None:
+                    detail["reason"] = "a false track"
+                elif not ok and np.isfinite(miss_m):
+                    detail["reason"] = "beyond the kill vehicle's divert"
                 events.append(Event(shot["intercept_s"], "intercept" if hit else "miss", name_of(shot["track"]),
-                                    {"site": shot["site"], "miss_before_divert_m": None if not np.isfinite(miss_m)
-                                     else round(miss_m, 1)}))
+                                    detail))
         pending = [s_ for s_ in pending if s_["state"] in ("planned", "launched")]
         # A threat whose shots are all resolved without a kill goes back to planning.
         for tid in list(engaged):
@@ -315,6 +342,17 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
         s_.pop("pip_ecef_m", None)
     return Result(sc, seed, truth, meas, history, tuple(events), killed,
                   {tid: c for tid, c in classified.items()}, tuple(shots), summary)
+
+
+def _latest_pip(update, t_intercept_s: float, model):
+    """ECEF position (3,) at the intercept time flown from a track's latest update ``(t_s, x, P)``
+    (None if the track was never updated); a deleted track's last update still serves."""
+    if update is None:
+        return None
+    t_u, x_u, P_u = update
+    x, _ = predict(x_u[None], P_u[None], np.array([t_intercept_s - t_u]), 0.0, model)
+    r, _ = _ecef(x, np.array([t_intercept_s]), model)
+    return r[0]
 
 
 def _ecef(x_eci, t_s, model):
