@@ -62,7 +62,7 @@ def run(
         if runs > 1:
             progress.update(task, description=f"Monte Carlo, {runs} runs", total=runs, completed=0)
             try:
-                mc = monte_carlo(sc, runs, result.seed, workers=workers,
+                mc = monte_carlo(prepared, runs, result.seed, workers=workers,
                                  progress=lambda k: progress.advance(task, k))
             except RunFailed as exc:
                 raise InputError(f"run {exc.index}", str(exc).split(": ", 1)[1]) from None

@@ -19,7 +19,8 @@
    flight from the track state, engagement windows for every site with the decision time = now +
    :attr:`RunConfig.commit_delay_s`, and the optimal assignment (:func:`~jointshield.defense.plan_engagements`)
    with each site's remaining inventory and next free launch time. Planning is per cycle: threats that
-   appear later are planned with what is left (as an operator would), not jointly with earlier ones.
+   appear later are planned with what is left (as an operator would), not jointly with earlier ones; a
+   threat the plan leaves without a shot is not planned again unless its shots later miss.
 6. **Fly-out and outcome** — a shot flies toward the intercept point (PIP) predicted at planning and
    receives in-flight target updates from the track until the end game. The kill vehicle's divert must
    cover both: the PIP's shift since launch, spread over the flight (Δv ≈ shift / (½ flight time), one
@@ -155,6 +156,7 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
     firm_seen: set[int] = set()
     classified: dict[int, tuple] = {}
     engaged: set[int] = set()  # threat tracks with shots planned and not yet all missed
+    passed: set[int] = set()  # threat tracks the plan left without a shot
     inventory = sites.inventory.astype(np.int64).copy()
     site_free = np.full(len(sites), -np.inf)
     pending: list[dict] = []  # shots planned, not yet resolved
@@ -247,7 +249,8 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
 
         # --- engagement planning for the new threats (and re-planning after misses).
         replan = [i for i in firm if int(live.track_id[i]) in classified and classified[int(live.track_id[i])][0]
-                  == "threat" and int(live.track_id[i]) not in engaged and i not in new_threats]
+                  == "threat" and int(live.track_id[i]) not in engaged and int(live.track_id[i]) not in passed
+                  and i not in new_threats]
         cand = np.array(new_threats + replan, dtype=np.int64)
         if cand.size and len(sites) and inventory.sum() > 0:
             r, v = _ecef(live.x_eci[cand], live.t_s[cand], model)
@@ -255,6 +258,9 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
             win = engagement_windows(sites, paths, np.full(cand.size, t + config.commit_delay_s), model,
                                      site_free_s=site_free)
             plan = plan_engagements(win, sites, inventory=inventory)
+            # A threat the plan leaves without a shot (out of every site's reach, or not worth the
+            # inventory) is not planned again, unless later shots at it miss.
+            passed.update(int(live.track_id[cand[m]]) for m in range(cand.size) if m not in set(plan.threat.tolist()))
             for k in range(len(plan)):
                 tid = int(live.track_id[cand[plan.threat[k]]])
                 s = int(plan.site[k])
@@ -330,6 +336,7 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
             if all(s_["state"] in ("miss", "not_needed", "no_inventory") for s_ in mine) and not any(
                     s_["state"] == "hit" for s_ in mine):
                 engaged.discard(tid)
+                passed.discard(tid)
         t = t_next
 
     for o in range(n_obj):

@@ -3,9 +3,9 @@
 Run ``i`` of ``monte_carlo(scenario, runs, seed)`` uses the seed drawn from
 ``numpy.random.SeedSequence(seed).spawn(runs)[i]``, so the result is the same on any number of workers.
 Runs go to local worker processes (``concurrent.futures``, started by *spawn*, one numba thread each;
-each worker flies the scenario's launches and
-builds its reach tables once, in its initializer); the interface — a scenario, a list of seeds, and a
-function of one seed that returns a small summary — is what a distributed runner would also need.
+each worker receives the parent's prepared scenario — truth, radars, reach tables — in its initializer,
+so nothing is flown twice). The interface — a prepared scenario, a list of seeds, and a function of one
+seed that returns a small summary — is what a distributed runner would also need.
 
 Intervals: Wilson score intervals at 95% for each binomial proportion.
 """
@@ -55,13 +55,17 @@ def run_seeds(runs: int, seed: int) -> list[int]:
 _PREPARED: Prepared | None = None
 
 
-def _init(scenario: Scenario, config: RunConfig, threads: int | None = None) -> None:
+def _init(prepared: Prepared, tables: dict, threads: int | None = None) -> None:
+    """A worker's start: the parent's prepared scenario and its reach tables (not flown again)."""
     global _PREPARED
     if threads is not None:
         import numba
 
         numba.set_num_threads(threads)  # one compute thread per worker process: no oversubscription
-    _PREPARED = prepare(scenario, config)
+    from ..defense import reach
+
+    reach._CACHE.update(tables)
+    _PREPARED = prepared
 
 
 def _one(args) -> dict:
@@ -95,19 +99,26 @@ class MonteCarlo:
                 "mean_interceptors_fired": self.mean_interceptors_fired}
 
 
-def monte_carlo(scenario: Scenario, runs: int, seed: int | None = None, *, workers: int | None = None,
+def monte_carlo(scenario: Scenario | Prepared, runs: int, seed: int | None = None, *, workers: int | None = None,
                 config: RunConfig | None = None, progress: Callable[[int], None] | None = None) -> MonteCarlo:
-    """``runs`` runs of ``scenario`` on ``workers`` local processes (default: every core; 1 runs in this
-    process). ``progress(k)`` is called after each finished run. Raises :class:`RunFailed` naming the
+    """``runs`` runs of ``scenario`` (or a :func:`~.engine.prepare`-d one, whose truth and reach tables
+    the workers then receive instead of computing them) on ``workers`` local processes (default: every
+    core; 1 runs in this process). ``progress(k)`` is called after each finished run. Raises :class:`RunFailed` naming the
     first run (in index order) that failed."""
     config = config or RunConfig()
-    seed = scenario.seed if seed is None else int(seed)
+    base = scenario.scenario if isinstance(scenario, Prepared) else scenario
+    seed = base.seed if seed is None else int(seed)
     seeds = run_seeds(runs, seed)
     workers = workers or os.cpu_count() or 1
     jobs = [(i, s, config) for i, s in enumerate(seeds)]
     out: list[dict] = []
+    prepared = scenario if isinstance(scenario, Prepared) else prepare(scenario, config)
+    scenario = prepared.scenario
+    from ..defense import reach
+
+    tables = dict(reach._CACHE)
     if workers == 1:
-        _init(scenario, config)
+        _init(prepared, tables)
         for j in jobs:
             out.append(_one(j))
             if progress:
@@ -116,7 +127,7 @@ def monte_carlo(scenario: Scenario, runs: int, seed: int | None = None, *, worke
         # "spawn": the parent's numba/OpenMP threads must not be forked.
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init,
-                                 initargs=(scenario, config, 1)) as pool:
+                                 initargs=(prepared, tables, 1)) as pool:
             for r in pool.map(_one, jobs, chunksize=max(1, runs // (8 * workers))):
                 out.append(r)
                 if progress:
