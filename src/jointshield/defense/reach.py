@@ -334,15 +334,14 @@ def _build(itype: InterceptorType, model: EarthModel, lat_rad: float, n_azimuths
     t_burn = booster.burn_time_s
     levels = np.linspace(itype.min_intercept_alt_m, itype.max_intercept_alt_m, n_alt)
     azimuths = np.arange(n_azimuths) * (2 * np.pi / n_azimuths)
-    # Pre-pass: the longest ground range at which the kill vehicle is still above the band's floor, on
-    # four headings (Earth rotation makes east the longest), fixes the range grid.
+    # Pre-pass: the longest ground range at which the kill vehicle is inside the altitude band within the
+    # horizon, on four headings (Earth rotation makes east the longest), fixes the range grid.
     r_max = 0.0
     for az in np.arange(4) * (np.pi / 2):
-        t_grid, r, v, lat, lon, alt = _fly_and_sample(booster, model, lat_rad, az, kicks[::4], horizon_s,
-                                                      4 * dt_s)
-        c = _crossings(t_grid, r, v, alt, levels[:1], lat_rad, model, t_burn)
-        r_max = max(r_max, float(np.nanmax(c["down"]["R"], initial=0.0)),
-                    float(np.nanmax(c["up"]["R"], initial=0.0)))
+        t_grid, _, _, lat, lon, alt = _fly_and_sample(booster, model, lat_rad, az, kicks[::2], horizon_s, dt_s)
+        rng, _ = _sample_range_azimuth(lat, lon, lat_rad, model)
+        band = (alt >= levels[0]) & (alt <= levels[-1]) & (t_grid[None, :] >= t_burn)
+        r_max = max(r_max, float(np.max(np.where(band & np.isfinite(rng), rng, 0.0))))
     grid_r = np.linspace(0.0, 1.03 * r_max, n_range)
     vals = np.full((n_azimuths, n_alt, n_range, 5), np.nan)
     for i, az in enumerate(azimuths):  # one batch of the whole fan per azimuth (memory: fan × samples)
