@@ -103,6 +103,14 @@ class ReachTable:
     build_s: float
     _interp: dict = field(default_factory=dict, repr=False)
 
+    def __getstate__(self) -> dict:  # pickled without the interpolator (a copy of the arrays): half the bytes
+        state = dict(self.__dict__)
+        state["_interp"] = {}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
     def _interpolator(self) -> RegularGridInterpolator:
         if "f" not in self._interp:
             az = np.concatenate([self.azimuth_rad, [self.azimuth_rad[0] + 2 * np.pi]])
