@@ -119,9 +119,10 @@ def test_an_intercept_point_below_the_minimum_altitude_is_refused(case) -> None:
     t_k, alt_k, launch = paths.t_s[m, k], w.alt_m[m, k], w.launch_by_s[s, m, k]
     floor = replace(sites.types[s], min_intercept_alt_m=alt_k + 50e3)
     raised = Sites.build(["raised"], [LAT], [LON], [floor], readiness_s=60.0)
-    w2 = engagement_windows(raised, paths, paths.t_s[:, 0] + 200.0, MODEL)
+    # The flown table of the type covers the raised band; the windows apply the band's limits.
+    w2 = engagement_windows(raised, paths, paths.t_s[:, 0] + 200.0, MODEL, tables=sites.reach_tables(MODEL)[:1])
     assert np.isnan(w2.launch_by_s[0, m, k])
-    fc = flyout_check(floor, LAT, LON, launch, t_k, paths, m, MODEL)
+    fc = flyout_check(floor, LAT, LON, launch, t_k, paths, m, MODEL, table=sites.reach_tables(MODEL)[0])
     assert not fc.achievable[0]
     assert fc.divert_needed_m_s[0] < 0.2 * fc.divert_budget_m_s[0]  # kinematically fine...
     assert "below the minimum" in fc.reason[0]  # ...but under the kill vehicle's floor

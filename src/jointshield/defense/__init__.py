@@ -8,6 +8,7 @@ scenario's ``interceptor_sites:``; the run engine calls :func:`engagement_window
 """
 
 from .assign import Candidates, EngagementPlan, candidate_shots, plan_engagements
+from .flyout import ENDGAME_S, AimedShots, FlyoutCheck, aim_interceptor, flyout_check
 from .interceptor import InterceptorType, interceptor_type, reference_burnout_speed_m_s, scale_vehicle
 from .kill import ShotOutcomes, draw_outcomes
 from .reach import ReachPoint, ReachTable, clear_reach_cache, point_geometry, reach_table
@@ -16,19 +17,24 @@ from .windows import EngagementWindows, ThreatPaths, engagement_windows, windows
 
 __all__ = [
     "DOCTRINES",
+    "ENDGAME_S",
+    "AimedShots",
     "Candidates",
     "EngagementPlan",
     "EngagementWindows",
+    "FlyoutCheck",
     "InterceptorType",
     "ReachPoint",
     "ReachTable",
     "ShotOutcomes",
     "Sites",
     "ThreatPaths",
+    "aim_interceptor",
     "candidate_shots",
     "clear_reach_cache",
     "draw_outcomes",
     "engagement_windows",
+    "flyout_check",
     "interceptor_type",
     "plan_engagements",
     "point_geometry",

@@ -123,6 +123,7 @@ def aim_interceptor(itype: InterceptorType, site_lat_rad, site_lon_rad, point_ec
     look = table.lookup(az0, rng, h)
     kick = look.kick_rad.copy()
     t_guess = look.time_s.copy()
+    az0 = np.where(np.isfinite(look.kick_rad), look.launch_azimuth_rad, az0)
     booster = itype.booster
     t_burn = booster.burn_time_s
     lost = np.nonzero(~np.isfinite(kick))[0]

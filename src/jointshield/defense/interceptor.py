@@ -17,8 +17,10 @@ Performance overrides (for sweeps such as the 6.3 km/s vs "closer to 9 km/s" dis
   about propellants (an Isp of 360 s for 9 km/s is beyond solid motors: a real design would change
   stage sizes and count). Burn time is applied first.
 - The **reference burnout speed** of a type is the highest Earth-relative burnout speed over a fan of
-  pitch-over kicks (0–60° from the vertical, full burn) launched from the equator towards the north on
-  the given Earth model: gravity and drag losses included, as in the reach tables. It differs from the
+  pitch-over kicks (0–45° from the vertical every 2.5°, full burn) launched from the equator towards
+  the north on the given Earth model: gravity and drag losses included, as in the reach tables.
+  (Steeper kicks are left out: they can fall back before burn-out, which makes the speed jump as the
+  performance changes.) It differs from the
   catalogue's cited ``nominal_burnout_speed_km_s`` by the model's losses (a few per cent).
 """
 
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from scipy.optimize import brentq
 
 from ..earth.constants import G0_M_S2
 from ..earth.models import WGS84, EarthModel
@@ -45,7 +48,7 @@ __all__ = [
     "scale_vehicle",
 ]
 
-REFERENCE_KICKS_RAD = np.deg2rad(np.linspace(0.0, 60.0, 25))
+REFERENCE_KICKS_RAD = np.deg2rad(np.linspace(0.0, 45.0, 19))
 """Kicks flown to find a type's reference burnout speed (rad from the vertical)."""
 MIN_LIFTOFF_THRUST_TO_WEIGHT = 1.05
 SPEED_TOLERANCE_M_S = 0.5
@@ -174,15 +177,26 @@ def interceptor_type(
         if not (math.isfinite(burnout_speed_km_s) and 0.5 <= burnout_speed_km_s <= 15.0):
             raise InputError("burnout_speed_km_s", f"{burnout_speed_km_s:g} km/s is outside 0.5..15 km/s")
         goal = burnout_speed_km_s * 1e3
-        for _ in range(12):  # fixed point on speed ∝ Isp, corrected for losses: ~4 iterations
-            v = reference_burnout_speed_m_s(scale_vehicle(scaled, isp_scale, 1.0), model)
-            if abs(v - goal) < SPEED_TOLERANCE_M_S:
+
+        def miss(k: float) -> float:
+            return reference_burnout_speed_m_s(scale_vehicle(scaled, k, 1.0), model) - goal
+
+        # Burnout speed = ideal Δv (∝ Isp) less losses that change little: a first guess, then a bracket
+        # and Brent's method (the fan's best kick can switch, so the speed is monotone but not smooth).
+        v1 = miss(1.0) + goal
+        guess = (goal + (vehicle.ideal_delta_v_m_s - v1)) / vehicle.ideal_delta_v_m_s
+        lo, hi = guess * 0.97, guess * 1.03
+        for _ in range(20):
+            f_lo, f_hi = miss(lo), miss(hi)
+            if f_lo <= 0.0 <= f_hi:
                 break
-            # Burnout speed = ideal Δv (∝ Isp) minus losses that change little: a Newton step on that.
-            losses = isp_scale * vehicle.ideal_delta_v_m_s - v
-            isp_scale = (goal + losses) / vehicle.ideal_delta_v_m_s
+            lo, hi = (lo * 0.9, hi) if f_lo > 0.0 else (lo, hi * 1.1)
         else:
+            raise InputError("burnout_speed_km_s", f"{burnout_speed_km_s:g} km/s cannot be reached by Isp scaling "
+                             f"of {vehicle.name}")
+        isp_scale = brentq(miss, lo, hi, xtol=1e-9, rtol=1e-12)
+        if abs(miss(isp_scale)) > SPEED_TOLERANCE_M_S:
             raise InputError("burnout_speed_km_s", f"{burnout_speed_km_s:g} km/s could not be met by Isp "
-                             f"scaling of {vehicle.name} (reached {v / 1e3:.3f} km/s)")
+                             f"scaling of {vehicle.name} (reached {(miss(isp_scale) + goal) / 1e3:.3f} km/s)")
         scaled = scale_vehicle(scaled, isp_scale, 1.0)
     return InterceptorType(vehicle.name, scaled, divert, h_min, h_max, isp_scale, t_scale)

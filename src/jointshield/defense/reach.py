@@ -43,7 +43,7 @@ import numpy as np
 from scipy.interpolate import RegularGridInterpolator
 
 from ..earth.frames import ecef_to_geodetic, enu_rotation
-from ..earth.geodesy import initial_azimuth_rad, surface_distance_m
+from ..earth.geodesy import _inverse, initial_azimuth_rad, surface_distance_m
 from ..earth.models import EarthModel
 from ..flight.propagate import powered_flight
 from ._paths import _cubic_hermite, sample_batch_ecef
@@ -74,6 +74,8 @@ class ReachPoint(NamedTuple):
     """Its flight-path angle above the local horizontal there (rad)."""
     kick_rad: np.ndarray
     """The pitch-over kick of the flight that gets there first (rad from the vertical)."""
+    launch_azimuth_rad: np.ndarray
+    """The launch azimuth of that flight (rad from north): the point's azimuth less the Coriolis drift."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,15 +96,25 @@ class ReachTable:
     speed_m_s: np.ndarray
     gamma_rad: np.ndarray
     kick_rad: np.ndarray
+    drift_rad: np.ndarray
+    """(A, H, G) azimuth of the point from the site minus the launch azimuth (Coriolis drift, rad)."""
     burn_time_s: float
     horizon_s: float
     build_s: float
     _interp: dict = field(default_factory=dict, repr=False)
 
+    def __getstate__(self) -> dict:  # pickled without the interpolator (a copy of the arrays): half the bytes
+        state = dict(self.__dict__)
+        state["_interp"] = {}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
     def _interpolator(self) -> RegularGridInterpolator:
         if "f" not in self._interp:
             az = np.concatenate([self.azimuth_rad, [self.azimuth_rad[0] + 2 * np.pi]])
-            vals = np.stack([self.time_s, self.speed_m_s, self.gamma_rad, self.kick_rad], axis=-1)
+            vals = np.stack([self.time_s, self.speed_m_s, self.gamma_rad, self.kick_rad, self.drift_rad], axis=-1)
             vals = np.concatenate([vals, vals[:1]], axis=0)
             if len(self.azimuth_rad) == 1:  # azimuth-independent (non-rotating sphere)
                 az = np.array([0.0, 2 * np.pi])
@@ -111,12 +123,18 @@ class ReachTable:
         return self._interp["f"]
 
     def lookup(self, azimuth_rad, range_m, alt_m) -> ReachPoint:
-        """Interpolated table values at points given by launch azimuth (rad), ground range (m) and
-        geodetic altitude (m), arrays that broadcast together; NaN outside the table or its reach."""
+        """Interpolated table values at points given by their geodesic azimuth from the site (rad), ground
+        range (m) and geodetic altitude (m), arrays that broadcast together; NaN outside the table or its
+        reach. The launch azimuth that reaches the point is found by removing the tabulated drift (two
+        fixed-point steps); ``ReachPoint.launch_azimuth_rad`` gives it."""
         az, rng, alt = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (azimuth_rad, range_m, alt_m)))
-        pts = np.stack([np.mod(az, 2 * np.pi), alt, rng], axis=-1)
-        out = self._interpolator()(pts.reshape(-1, 3)).reshape(az.shape + (4,))
-        return ReachPoint(out[..., 0], out[..., 1], out[..., 2], out[..., 3])
+        f = self._interpolator()
+        launch = np.mod(az, 2 * np.pi)
+        for _ in range(3):
+            pts = np.stack([launch, alt, rng], axis=-1).reshape(-1, 3)
+            out = f(pts).reshape(az.shape + (5,))
+            launch = np.mod(az - np.nan_to_num(out[..., 4]), 2 * np.pi)
+        return ReachPoint(out[..., 0], out[..., 1], out[..., 2], out[..., 3], launch)
 
     @property
     def max_range_m(self) -> float:
@@ -151,7 +169,7 @@ def _first_at_or_above(series: np.ndarray, levels: np.ndarray) -> np.ndarray:
     return idx - (np.arange(n) * k)[:, None]
 
 
-def _crossings(t, r, v, alt, levels, site_lat, model, burn_time_s):
+def _crossings(t, r, v, alt, levels, site_lat, model, burn_time_s, launch_az=0.0):
     """Ascending and descending crossings of each level: dict of (N, H) arrays (NaN where none)."""
     n, k = alt.shape
     a = np.where(np.isfinite(alt), alt, -np.inf)
@@ -177,9 +195,11 @@ def _crossings(t, r, v, alt, levels, site_lat, model, burn_time_s):
         sel = np.nonzero(ok)
         rng = np.full(ok.shape, np.nan)
         gam = np.full(ok.shape, np.nan)
+        drift = np.full(ok.shape, np.nan)
         if len(sel[0]):
             lat, lon, _ = ecef_to_geodetic(rc[sel], model)
-            rng[sel] = surface_distance_m(site_lat, 0.0, lat, lon, model)
+            az_pt, rng[sel] = _inverse(site_lat, 0.0, lat, lon, model)
+            drift[sel] = np.angle(np.exp(1j * (az_pt - launch_az)))
             up = enu_rotation(lat, lon)[..., 2, :]
             vs = vl[sel]
             gam[sel] = np.arcsin(np.clip(np.sum(up * vs, -1) / np.linalg.norm(vs, axis=-1), -1.0, 1.0))
@@ -189,19 +209,22 @@ def _crossings(t, r, v, alt, levels, site_lat, model, burn_time_s):
             "R": rng,
             "speed": np.where(ok, np.linalg.norm(vl, axis=-1), np.nan),
             "gamma": gam,
+            "drift": drift,
         }
     return out
 
 
 def _front(cross: dict, kicks: np.ndarray, grid_r: np.ndarray):
-    """Least time over the fan's segments at each grid range, per level: (H, G, 4) array of time, speed,
-    flight-path angle and kick (NaN where no segment spans the range)."""
+    """Least time over the fan's segments at each grid point, per level: (H, G, 6) array of time, speed,
+    flight-path angle, kick, azimuth drift and the span of the segment used in grid steps (NaN where no
+    segment spans the point). ``cross`` holds branches of crossings whose key "R" is the coordinate along ``grid_r``."""
     up, dn = cross["up"], cross["down"]
     n, h = up["ok"].shape
     kk = np.broadcast_to(kicks[:, None], (n, h))
 
     def pack(br, rows):
-        return np.stack([br["R"][rows], br["t"][rows], br["speed"][rows], br["gamma"][rows], kk[rows]], -1)
+        return np.stack([br["R"][rows], br["t"][rows], br["speed"][rows], br["gamma"][rows], kk[rows],
+                         br["drift"][rows]], -1)
 
     rows = np.arange(n - 1)
     all_rows = np.arange(n)
@@ -214,15 +237,15 @@ def _front(cross: dict, kicks: np.ndarray, grid_r: np.ndarray):
     level = np.concatenate([np.nonzero(ok)[1] for _, _, ok in parts])
     a = np.concatenate([pa[ok] for pa, _, ok in parts])  # (S, 5) segment ends
     b = np.concatenate([pb[ok] for _, pb, ok in parts])
-    out = np.full((h, len(grid_r), 4), np.nan)
+    out = np.full((h, len(grid_r), 6), np.nan)
     if len(a) == 0:
         return out
-    # Every (segment, grid range) it spans, enumerated without a loop; then the least time per cell.
-    dr = grid_r[1] - grid_r[0]
+    # Every (segment, grid point) it spans, enumerated without a loop; then the least time per cell.
+    g0, dr = grid_r[0], grid_r[1] - grid_r[0]
     lo = np.minimum(a[:, 0], b[:, 0])
     hi = np.maximum(a[:, 0], b[:, 0])
-    i_lo = np.ceil(lo / dr - 1e-9).astype(np.int64)
-    i_hi = np.minimum(np.floor(hi / dr + 1e-9).astype(np.int64), len(grid_r) - 1)
+    i_lo = np.maximum(np.ceil((lo - g0) / dr - 1e-9).astype(np.int64), 0)
+    i_hi = np.minimum(np.floor((hi - g0) / dr + 1e-9).astype(np.int64), len(grid_r) - 1)
     count = np.maximum(i_hi - i_lo + 1, 0)
     seg = np.repeat(np.arange(len(a)), count)
     first = np.cumsum(count) - count
@@ -230,40 +253,123 @@ def _front(cross: dict, kicks: np.ndarray, grid_r: np.ndarray):
     ra, rb = a[seg, 0], b[seg, 0]
     w = np.clip(np.where(rb != ra, (grid_r[gi] - ra) / np.where(rb != ra, rb - ra, 1.0), 0.0), 0.0, 1.0)
     vals = a[seg, 1:] + w[:, None] * (b[seg, 1:] - a[seg, 1:])
+    vals = np.hstack([vals, ((hi - lo) / dr)[seg, None]])
     cell = level[seg] * len(grid_r) + gi
     order = np.lexsort((vals[:, 0], cell))
     cell_sorted = cell[order]
     lead = np.concatenate([[True], cell_sorted[1:] != cell_sorted[:-1]])
     pick = order[lead]
-    out.reshape(-1, 4)[cell[pick]] = vals[pick]
+    out.reshape(-1, 6)[cell[pick]] = vals[pick]
     return out
+
+
+def _sample_range_azimuth(lat, lon, site_lat, model, every: int = 8):
+    """Ground range (m) and azimuth (rad) from the site (at longitude 0) of every sample (N, K): exact
+    geodesics at every ``every``-th sample; between them the spherical range scaled by the interpolated
+    ratio of the two, and the spherical azimuth plus the interpolated difference (both smooth along a
+    path: centimetres and microradians)."""
+    sl, cl = np.sin(site_lat), np.cos(site_lat)
+    cos_psi = sl * np.sin(lat) + cl * np.cos(lat) * np.cos(lon)
+    psi = np.arccos(np.clip(cos_psi, -1.0, 1.0))
+    az_s = np.arctan2(np.cos(lat) * np.sin(lon), cl * np.sin(lat) - sl * np.cos(lat) * np.cos(lon))
+    if model.f == 0.0:
+        return model.a_m * psi, np.mod(az_s, 2 * np.pi)
+    n, k = lat.shape
+    cols = np.unique(np.concatenate([np.arange(0, k, every), [k - 1]]))
+    la, lo = lat[:, cols], lon[:, cols]
+    good = np.isfinite(la) & np.isfinite(lo)
+    exact_r = np.full(la.shape, np.nan)
+    exact_az = np.full(la.shape, np.nan)
+    exact_az[good], exact_r[good] = _inverse(site_lat, 0.0, la[good], lo[good], model)
+    p_c = psi[:, cols]
+    ratio = np.where(p_c > 1e-9, exact_r / np.where(p_c > 1e-9, p_c, 1.0), model.a_m)
+    ratio = np.where(np.isfinite(ratio), ratio, model.a_m)
+    d_az = np.angle(np.exp(1j * (exact_az - az_s[:, cols])))
+    d_az = np.where(np.isfinite(d_az), d_az, 0.0)
+    idx = np.arange(k)
+    ratio_all = np.stack([np.interp(idx, cols, ratio[i]) for i in range(n)])  # N rows of K numbers
+    d_az_all = np.stack([np.interp(idx, cols, d_az[i]) for i in range(n)])
+    return psi * ratio_all, np.mod(az_s + d_az_all, 2 * np.pi)
+
+
+def _range_crossings(t, rng, alt, speed, gamma, drift, grid_r, burn_time_s):
+    """Where each flight first reaches each grid range after burn-out: {"up": dict of (N, G) arrays,
+    "down": none}, with the altitude there under key "R" (the coordinate of the front at fixed range)."""
+    n, k = rng.shape
+    rm = np.maximum.accumulate(np.where(np.isfinite(rng), rng, -np.inf), axis=1)
+    j1 = _first_at_or_above(rm, grid_r)
+    j0 = j1 - 1
+    ok = (j0 >= 0) & (j1 < k)
+    rows = np.arange(n)[:, None]
+    c0, c1 = np.clip(j0, 0, k - 1), np.clip(j1, 0, k - 1)
+    r0, r1 = rng[rows, c0], rng[rows, c1]
+    ok &= np.isfinite(r0) & np.isfinite(r1) & (r1 > r0)
+    frac = np.clip(np.where(ok, (grid_r[None, :] - r0) / np.where(r1 > r0, r1 - r0, 1.0), 0.0), 0.0, 1.0)
+
+    def lerp(x):
+        return x[rows, c0] + frac * (x[rows, c1] - x[rows, c0])
+
+    tc = t[c0] + frac * (t[c1] - t[c0])
+    ok &= tc >= burn_time_s
+    up = {"ok": ok}
+    for key, x in (("t", np.broadcast_to(t, rng.shape)), ("R", alt), ("speed", speed), ("gamma", gamma),
+                   ("drift", drift)):
+        up[key] = np.where(ok, lerp(x), np.nan)
+    none = {key: np.full(ok.shape, np.nan) for key in up}
+    none["ok"] = np.zeros(ok.shape, bool)
+    return {"up": up, "down": none}
+
+
+def _fly_and_sample(booster, model, lat_rad, az, kicks, horizon_s, dt_s):
+    fb = powered_flight(booster, lat_rad, 0.0, 0.0, az, kicks, booster.burn_time_s, model,
+                        t_max_s=horizon_s, record_steps=RECORD_STEPS)
+    if np.any(fb.record_n >= RECORD_STEPS):
+        raise RuntimeError("reach table: a flight has more steps than RECORD_STEPS; raise it")
+    # Crossings before burn-out are not wanted: sample from one step before it to the last landing.
+    t_stop = min(horizon_s, float(np.max(fb.t_end_s)))
+    t_grid = np.arange(max(booster.burn_time_s - dt_s, 0.0), t_stop + dt_s, dt_s)
+    r, v = sample_batch_ecef(fb, t_grid)
+    bad = ~np.isfinite(r[..., 0])
+    lat, lon, alt = ecef_to_geodetic(np.where(bad[..., None], [model.a_m, 0.0, 0.0], r), model)
+    lat, lon, alt = (np.where(bad, np.nan, x) for x in (lat, lon, alt))
+    return t_grid, r, v, lat, lon, alt
 
 
 def _build(itype: InterceptorType, model: EarthModel, lat_rad: float, n_azimuths: int, n_alt: int,
            n_range: int, dt_s: float, horizon_s: float, kicks: np.ndarray) -> ReachTable:
     t0 = time.perf_counter()
     booster = itype.booster
+    t_burn = booster.burn_time_s
     levels = np.linspace(itype.min_intercept_alt_m, itype.max_intercept_alt_m, n_alt)
     azimuths = np.arange(n_azimuths) * (2 * np.pi / n_azimuths)
-    crosses = []
-    for az in azimuths:  # one batch of the whole fan per azimuth (memory: fan × samples)
-        fb = powered_flight(booster, lat_rad, 0.0, 0.0, az, kicks, booster.burn_time_s, model,
-                            t_max_s=horizon_s, record_steps=RECORD_STEPS)
-        if np.any(fb.record_n >= RECORD_STEPS):
-            raise RuntimeError("reach table: a flight has more steps than RECORD_STEPS; raise it")
-        # Crossings before burn-out are not wanted: sample from one step before it to the last landing.
-        t_stop = min(horizon_s, float(np.max(fb.t_end_s)))
-        t_grid = np.arange(max(booster.burn_time_s - dt_s, 0.0), t_stop + dt_s, dt_s)
-        r, v = sample_batch_ecef(fb, t_grid)
-        _, _, alt = ecef_to_geodetic(np.nan_to_num(r, nan=model.a_m), model)
-        alt = np.where(np.isfinite(r[..., 0]), alt, np.nan)
-        crosses.append(_crossings(t_grid, r, v, alt, levels, lat_rad, model, booster.burn_time_s))
-    r_max = max(float(np.nanmax(np.concatenate([c["up"]["R"].ravel(), c["down"]["R"].ravel()]),
-                                initial=0.0)) for c in crosses)
-    grid_r = np.linspace(0.0, r_max, n_range)
-    vals = np.stack([_front(c, kicks, grid_r) for c in crosses])  # (A, H, G, 4)
+    # Pre-pass: the longest ground range at which the kill vehicle is inside the altitude band within the
+    # horizon, on four headings (Earth rotation makes east the longest), fixes the range grid.
+    r_max = 0.0
+    for az in np.arange(4) * (np.pi / 2):
+        t_grid, _, _, lat, lon, alt = _fly_and_sample(booster, model, lat_rad, az, kicks[::2], horizon_s, dt_s)
+        rng, _ = _sample_range_azimuth(lat, lon, lat_rad, model)
+        band = (alt >= levels[0]) & (alt <= levels[-1]) & (t_grid[None, :] >= t_burn)
+        r_max = max(r_max, float(np.max(np.where(band & np.isfinite(rng), rng, 0.0))))
+    grid_r = np.linspace(0.0, 1.03 * r_max, n_range)
+    vals = np.full((n_azimuths, n_alt, n_range, 5), np.nan)
+    for i, az in enumerate(azimuths):  # one batch of the whole fan per azimuth (memory: fan × samples)
+        t_grid, r, v, lat, lon, alt = _fly_and_sample(booster, model, lat_rad, az, kicks, horizon_s, dt_s)
+        # Front 1, along altitude levels: well conditioned where flights climb or fall steeply.
+        by_level = _front(_crossings(t_grid, r, v, alt, levels, lat_rad, model, t_burn, az), kicks, grid_r)
+        # Front 2, along ground ranges: well conditioned near apogees, where levels graze the flights.
+        speed = np.linalg.norm(v, axis=-1)
+        up = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], -1)
+        gamma = np.arcsin(np.clip(np.sum(up * v, -1) / np.where(speed > 0, speed, 1.0), -1.0, 1.0))
+        rng, az_pt = _sample_range_azimuth(lat, lon, lat_rad, model)
+        drift = np.angle(np.exp(1j * (az_pt - az)))
+        by_range = _front(_range_crossings(t_grid, rng, alt, speed, gamma, drift, grid_r, t_burn), kicks,
+                          levels).transpose(1, 0, 2)
+        # Per cell, the estimate interpolated over the shorter segment (in grid steps) of the fan.
+        span1 = np.where(np.isfinite(by_level[..., 0]), by_level[..., 5], np.inf)
+        span2 = np.where(np.isfinite(by_range[..., 0]), by_range[..., 5], np.inf)
+        vals[i] = np.where((span2 < span1)[..., None], by_range[..., :5], by_level[..., :5])
     return ReachTable(itype.name, model, float(lat_rad), azimuths, levels, grid_r, vals[..., 0], vals[..., 1],
-                      vals[..., 2], vals[..., 3], booster.burn_time_s, horizon_s, time.perf_counter() - t0)
+                      vals[..., 2], vals[..., 3], vals[..., 4], t_burn, horizon_s, time.perf_counter() - t0)
 
 
 def reach_table(itype: InterceptorType, model: EarthModel, site_lat_rad: float = 0.0, *,
