@@ -200,7 +200,7 @@ def test_validate_missing_file_is_one_line() -> None:
     assert result.exit_code == 2
     assert result.stderr == (
         "error: scenario: no file 'no/such/file.yaml' and no bundled scenario of that name; "
-        "bundled: flight-demo, tracking-demo\n"
+        "bundled: engagement-demo, flight-demo, tracking-demo\n"
     )
 
 
@@ -209,7 +209,7 @@ def test_validate_help_teaches() -> None:
     assert result.exit_code == 0
     assert "jointshield validate flight-demo" in result.stdout
     assert "launches[2].from.lat_deg: latitude 95 is outside -90..90" in result.stdout
-    assert "Bundled scenarios: flight-demo" in result.stdout
+    assert "Bundled scenarios: engagement-demo" in result.stdout
 
 
 def _register_commands(monkeypatch: pytest.MonkeyPatch) -> None:
