@@ -301,3 +301,18 @@ def test_vehicle_is_frozen() -> None:
     v = get_vehicle("notional-srbm")
     with pytest.raises(ValidationError):
         v.payload_kg = 1.0  # type: ignore[misc]
+
+
+def test_catalogue_entries_are_checked_on_loading(monkeypatch):
+    """A duplicate name or a figure without a source in the bundled data is a packaging bug, refused."""
+    import jointshield.flight.catalogue as cat
+    from jointshield.sensors.radar import RadarType
+
+    radar = {k: v for k, v in cat.catalogue_document()["radars"][0].items()}
+    monkeypatch.setattr(cat, "catalogue_document", lambda: {"radars": [radar, radar]})
+    with pytest.raises(cat.CatalogueDataError, match=r"radars\[1\]: duplicate name"):
+        cat.validated_entries("radars", RadarType)
+    uncited = {**radar, "sources": {k: v for k, v in radar["sources"].items() if k != "revisit_s"}}
+    monkeypatch.setattr(cat, "catalogue_document", lambda: {"radars": [uncited]})
+    with pytest.raises(cat.CatalogueDataError, match="figures without a source: revisit_s"):
+        cat.validated_entries("radars", RadarType)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from typing import TypeVar
 
 import yaml
 from pydantic import ValidationError
@@ -20,6 +21,8 @@ from ..errors import InputError
 from .vehicles import Vehicle, VehicleKind
 
 __all__ = ["get_vehicle", "load_catalogue", "vehicle_names"]
+
+M = TypeVar("M")
 
 _TOP_LEVEL = {"version", "citations", "vehicles", "radars"}
 """Top-level keys of data/catalogue.yaml; `radars` is read by :mod:`jointshield.sensors.catalogue`."""
@@ -30,28 +33,40 @@ class CatalogueDataError(RuntimeError):
 
 
 @cache
-def _catalogue() -> dict[str, Vehicle]:
+def catalogue_document() -> dict:
+    """The parsed ``data/catalogue.yaml`` (checked for its version and top-level keys), read once."""
     text = resources.files("jointshield").joinpath("data/catalogue.yaml").read_text(encoding="utf-8")
     doc = yaml.safe_load(text)
     if not isinstance(doc, dict) or doc.get("version") != 1 or set(doc) - _TOP_LEVEL:
         raise CatalogueDataError(
             f"data/catalogue.yaml: expected a mapping with version: 1 and keys {sorted(_TOP_LEVEL)}"
         )
-    out: dict[str, Vehicle] = {}
-    for i, raw in enumerate(doc.get("vehicles") or []):
+    return doc
+
+
+def validated_entries(key: str, model: type[M]) -> dict[str, M]:
+    """The entries under ``key`` of the catalogue validated as ``model`` (a pydantic model with ``name``
+    and ``uncited_figures()``), by name: a malformed, duplicate or uncited entry is a packaging bug."""
+    out: dict[str, M] = {}
+    for i, raw in enumerate(catalogue_document().get(key) or []):
         try:
-            v = Vehicle.model_validate(raw)
+            entry = model.model_validate(raw)
         except ValidationError as exc:
-            raise CatalogueDataError(f"data/catalogue.yaml: vehicles[{i}] is invalid: {exc}") from exc
-        if v.name in out:
-            raise CatalogueDataError(f"data/catalogue.yaml: vehicles[{i}]: duplicate name {v.name!r}")
-        missing = v.uncited_figures()
+            raise CatalogueDataError(f"data/catalogue.yaml: {key}[{i}] is invalid: {exc}") from exc
+        if entry.name in out:
+            raise CatalogueDataError(f"data/catalogue.yaml: {key}[{i}]: duplicate name {entry.name!r}")
+        missing = entry.uncited_figures()
         if missing:
             raise CatalogueDataError(
-                f"data/catalogue.yaml: {v.name}: figures without a source: {', '.join(missing)}"
+                f"data/catalogue.yaml: {entry.name}: figures without a source: {', '.join(missing)}"
             )
-        out[v.name] = v
+        out[entry.name] = entry
     return out
+
+
+@cache
+def _catalogue() -> dict[str, Vehicle]:
+    return validated_entries("vehicles", Vehicle)
 
 
 def load_catalogue() -> dict[str, Vehicle]:

@@ -11,13 +11,9 @@ the types are frozen, so callers may share them.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
-
-import yaml
-from pydantic import ValidationError
 
 from ..errors import InputError
-from ..flight.catalogue import CatalogueDataError
+from ..flight.catalogue import validated_entries
 from .radar import RadarType
 
 __all__ = ["get_radar_type", "load_radar_catalogue", "radar_type_names"]
@@ -25,23 +21,7 @@ __all__ = ["get_radar_type", "load_radar_catalogue", "radar_type_names"]
 
 @cache
 def _radars() -> dict[str, RadarType]:
-    text = resources.files("jointshield").joinpath("data/catalogue.yaml").read_text(encoding="utf-8")
-    doc = yaml.safe_load(text)
-    out: dict[str, RadarType] = {}
-    for i, raw in enumerate(doc.get("radars") or []):
-        try:
-            r = RadarType.model_validate(raw)
-        except ValidationError as exc:
-            raise CatalogueDataError(f"data/catalogue.yaml: radars[{i}] is invalid: {exc}") from exc
-        if r.name in out:
-            raise CatalogueDataError(f"data/catalogue.yaml: radars[{i}]: duplicate name {r.name!r}")
-        missing = r.uncited_figures()
-        if missing:
-            raise CatalogueDataError(
-                f"data/catalogue.yaml: {r.name}: figures without a source: {', '.join(missing)}"
-            )
-        out[r.name] = r
-    return out
+    return validated_entries("radars", RadarType)
 
 
 def load_radar_catalogue() -> dict[str, RadarType]:
