@@ -101,3 +101,10 @@ def test_run_cli_needs_interceptors(capsys):
     code = main(["run", "tracking-demo"])
     err = capsys.readouterr().err
     assert code == 2 and "interceptor_sites" in err and err.strip().count("\n") == 0
+
+
+def test_wilson_interval_against_a_hand_computed_case():
+    # 7 of 10 at 95%: centre (0.7 + 1.92/10) / (1 + 3.84/10), the textbook Wilson interval 0.3968-0.8922.
+    lo, hi = wilson_interval(7, 10)
+    assert lo == pytest.approx(0.39678, abs=1e-4) and hi == pytest.approx(0.89221, abs=1e-4)
+    assert wilson_interval(0, 6)[0] == 0.0 and wilson_interval(6, 6)[1] == 1.0

@@ -44,7 +44,7 @@ def wilson_interval(successes: int, n: int, z: float = 1.959963984540054) -> tup
     d = 1 + z * z / n
     c = (p + z * z / (2 * n)) / d
     h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return (max(0.0, c - h), min(1.0, c + h))
+    return (round(max(0.0, c - h), 12), round(min(1.0, c + h), 12))  # no -0.0 or 2.8e-17 from rounding
 
 
 def run_seeds(runs: int, seed: int) -> list[int]:
