@@ -105,26 +105,11 @@ geodetic_latitude_altitude_xyz = njit_inline(_latitude_altitude)
 def geodetic_altitude_xyz(x, y, z, a, f):
     """Compiled scalar kernel: height h (m) above the ellipsoid (a in m, flattening f) of ECEF (x, y, z) m.
 
-    Same closed form as :func:`geodetic_latitude_altitude_xyz` (Vermeille 2002) without the latitude;
-    for f == 0 it returns exactly ``sqrt(x² + y² + z²) − a``. Called by the integrator at every
-    right-hand-side evaluation (drag) and by the impact event, hence no arrays and no latitude.
+    The height of :func:`geodetic_altitude_normal_xyz` (Vermeille 2002); inlined, the unused normal is
+    optimised away. For f == 0 it returns exactly ``sqrt(x² + y² + z²) − a``.
     """
-    d2 = x * x + y * y
-    if f == 0.0:
-        return np.sqrt(d2 + z * z) - a
-    e2 = f * (2.0 - f)
-    e4 = e2 * e2
-    p = d2 / (a * a)
-    q = (1.0 - e2) / (a * a) * z * z
-    r = (p + q - e4) / 6.0
-    s = e4 * p * q / (4.0 * r * r * r)
-    t = np.cbrt(1.0 + s + np.sqrt(s * (2.0 + s)))
-    u = r * (1.0 + t + 1.0 / t)
-    v = np.sqrt(u * u + e4 * q)
-    w = e2 * (u + v - q) / (2.0 * v)
-    k = np.sqrt(u + v + w * w) - w
-    d = k * np.sqrt(d2) / (k + e2)
-    return (k + e2 - 1.0) / k * np.sqrt(d * d + z * z)
+    h, _, _, _ = geodetic_altitude_normal_xyz(x, y, z, a, f)
+    return h
 
 
 @njit_inline
@@ -132,7 +117,7 @@ def geodetic_altitude_normal_xyz(x, y, z, a, f):
     """Compiled scalar kernel: height h (m) above the ellipsoid and the unit ellipsoid normal (nx, ny, nz)
     through ECEF (x, y, z) m, without trigonometric calls.
 
-    Same closed form as :func:`geodetic_altitude_xyz` (Vermeille 2002). The normal is the direction of
+    Same closed form as :func:`geodetic_latitude_altitude_xyz` (Vermeille 2002). The normal is the direction of
     geodetic latitude φ = atan2(z, d) and longitude λ: (cos φ cos λ, cos φ sin λ, sin φ) with
     cos φ = d / sqrt(d² + z²), sin φ = z / sqrt(d² + z²), cos λ = x / sqrt(x² + y²), sin λ = y / sqrt(x² + y²).
     The integrator evaluates it after every step for the altitude and altitude-rate events. Valid in

@@ -196,15 +196,16 @@ class FlightBatch:
         return Path(t, r, v, lat, lon, alt)
 
 
+def _outputs(n: int) -> tuple[np.ndarray, ...]:
+    """The kernels' output arrays for N trajectories: status, t_end, y_end, event times, event states, steps."""
+    return (np.empty(n, np.int64), np.empty(n), np.empty((n, 6)), np.empty((n, k.N_EVENTS)),
+            np.full((n, k.N_EVENTS, 6), np.nan), np.zeros(n, np.int64))
+
+
 def _run(y0_eci, ctrl, breaks, model: EarthModel, booster: Booster, t_max_s, rtol, atol, max_steps,
          record_steps) -> FlightBatch:
     n = y0_eci.shape[0]
-    status = np.empty(n, np.int64)
-    t_end = np.empty(n)
-    y_end = np.empty((n, 6))
-    ev_t = np.empty((n, k.N_EVENTS))
-    ev_y = np.full((n, k.N_EVENTS, 6), np.nan)
-    n_steps = np.zeros(n, np.int64)
+    status, t_end, y_end, ev_t, ev_y, n_steps = _outputs(n)
     rec = np.empty((n, record_steps, 7))
     rec_n = np.zeros(n, np.int64)
     k.fly_batch(np.ascontiguousarray(y0_eci, dtype=float), np.ascontiguousarray(ctrl, dtype=float),
@@ -218,12 +219,7 @@ def _run(y0_eci, ctrl, breaks, model: EarthModel, booster: Booster, t_max_s, rto
 def _run_lockstep(y0_eci, ctrl, model: EarthModel, t_max_s, rtol, atol, max_steps) -> FlightBatch:
     """Free flight through the lockstep kernel: the same integration, vectorised across trajectories."""
     n = y0_eci.shape[0]
-    status = np.empty(n, np.int64)
-    t_end = np.empty(n)
-    y_end = np.empty((n, 6))
-    ev_t = np.empty((n, k.N_EVENTS))
-    ev_y = np.full((n, k.N_EVENTS, 6), np.nan)
-    n_steps = np.zeros(n, np.int64)
+    status, t_end, y_end, ev_t, ev_y, n_steps = _outputs(n)
     kl.fly_free_lockstep(np.ascontiguousarray(y0_eci, dtype=float), np.ascontiguousarray(ctrl, dtype=float),
                          k.earth_vector(model), float(t_max_s), float(rtol), float(atol), int(max_steps),
                          status, t_end, y_end, ev_t, ev_y, n_steps, kl.work_units(n))

@@ -49,6 +49,17 @@ VehicleKind = Literal["missile", "interceptor"]
 _MODEL_CONFIG = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
+
+def generic_name(v: str, example: str) -> str:
+    """``v`` if it is a generic catalogue name (1-64 lower-case letters, digits and hyphens, starting with
+    a letter or digit; never a weapon designation's capitals), else ValueError citing ``example``."""
+    if not _NAME_RE.match(v):
+        raise ValueError(
+            f"{v!r} is not a valid name: use 1-64 lower-case letters, digits and hyphens, "
+            f"starting with a letter or digit, e.g. {example}"
+        )
+    return v
+
 FORDEN_2007 = (
     "G. Forden, 'GUI_Missile_Flyout: A General Program for Simulating Ballistic Missiles', "
     "Science & Global Security 15 (2007) 133-146; curve as quoted in jointshield REFERENCES.md"
@@ -326,12 +337,7 @@ class Vehicle(BaseModel):
     @field_validator("name")
     @classmethod
     def _generic_name(cls, v: str) -> str:
-        if not _NAME_RE.match(v):
-            raise ValueError(
-                f"{v!r} is not a valid name: use 1-64 lower-case letters, digits and hyphens, "
-                "starting with a letter or digit, e.g. notional-irbm"
-            )
-        return v
+        return generic_name(v, "notional-irbm")
 
     @field_validator("reference_area_m2", mode="before")
     @classmethod

@@ -38,7 +38,6 @@ The model, said out loud (docs/sensors.md has the whole list):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Literal
@@ -48,6 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..earth.frames import enu_rotation, geodetic_to_ecef
 from ..earth.models import WGS84, EarthModel
+from ..flight.vehicles import generic_name
 
 __all__ = [
     "RADAR_FIGURE_FIELDS",
@@ -67,7 +67,6 @@ __all__ = [
 ]
 
 _CONFIG = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _TWO_PI = 2.0 * np.pi
 
 DetectionModel = Literal["swerling1", "fixed"]
@@ -179,12 +178,7 @@ class RadarType(BaseModel):
     @field_validator("name")
     @classmethod
     def _generic_name(cls, v: str) -> str:
-        if not _NAME_RE.match(v):
-            raise ValueError(
-                f"{v!r} is not a valid name: use 1-64 lower-case letters, digits and hyphens, "
-                "e.g. notional-xband-tracking"
-            )
-        return v
+        return generic_name(v, "notional-xband-tracking")
 
     @field_validator("sources")
     @classmethod

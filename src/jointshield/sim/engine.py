@@ -49,6 +49,7 @@ from ..defense import ThreatPaths, engagement_windows, plan_engagements
 from ..defense.criteria import NOT_THREAT, THREAT, TrackEvidence, assess
 from ..defense.flyout import ENDGAME_S
 from ..defense.sites import Sites
+from ..earth.frames import eci_to_ecef
 from ..flight.truth import Truth
 from ..scenario.criteria_schema import agreed_rule_set, regions_from_scenario
 from ..scenario.defense_schema import sites_from_scenario
@@ -348,7 +349,7 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
     for s_ in shots:
         s_.pop("pip_ecef_m", None)
     return Result(sc, seed, truth, meas, history, tuple(events), killed,
-                  {tid: c for tid, c in classified.items()}, tuple(shots), summary)
+                  classified, tuple(shots), summary)
 
 
 def _latest_pip(update, t_intercept_s: float, model):
@@ -363,8 +364,6 @@ def _latest_pip(update, t_intercept_s: float, model):
 
 
 def _ecef(x_eci, t_s, model):
-    from ..earth.frames import eci_to_ecef
-
     return eci_to_ecef(x_eci[:, :3], x_eci[:, 3:], t_s, 0.0, model.omega_rad_s)
 
 

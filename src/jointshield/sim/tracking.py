@@ -163,26 +163,25 @@ def run_tracking(scenario: Scenario, seed: int | None = None, config: TrackerCon
     rows = np.concatenate(chosen) if chosen else np.empty(0, np.int64)
     obj = np.concatenate(chosen_obj) if chosen_obj else np.empty(0, np.int64)
     err_km, _ = _impact_errors_km(history, rows, truth, obj)
-    ends = np.array(sorted(last_rows.values()), dtype=np.int64)
-    end_obj = np.array(sorted(last_rows, key=last_rows.get), dtype=np.int64)
+    # The latest firm update of each tracked launch, in launch order: one batch of predictions.
+    end_obj = np.array(sorted(last_rows), dtype=np.int64)
+    ends = np.array([last_rows[o] for o in end_obj], dtype=np.int64)
     if ends.size:
-        order = np.argsort(end_obj)
-        ends, end_obj = np.array([last_rows[o] for o in sorted(last_rows)]), np.array(sorted(last_rows))
         g_imp = predict_impact(history.x_eci[ends], history.P_eci[ends], history.t_s[ends], history.model)
         g_lau = estimate_launch(history.x_eci[ends], history.P_eci[ends], history.t_s[ends], history.model)
         rng_m, cls = range_class(g_lau.lat_rad, g_lau.lon_rad, g_imp.lat_rad, g_imp.lon_rad, history.model)
-        del order
+        firsts = np.array([first_rows[o] for o in end_obj], dtype=np.int64)
+        at_firm_km, _ = _impact_errors_km(history, firsts, truth, end_obj)
 
     out = []
     for o, lid in enumerate(truth.ids):
         sel = obj == o
         t_since = history.t_s[rows[sel]] - truth.launch_t_s[o]
         at_firm = np.nan
-        if o in first_rows:
-            at_firm = float(_impact_errors_km(history, np.array([first_rows[o]]), truth, np.array([o]))[0][0])
         ellipse, cls_name, rng_km = None, None, np.nan
-        if ends.size and o in last_rows:
+        if o in last_rows:
             j = int(np.flatnonzero(end_obj == o)[0])
+            at_firm = float(at_firm_km[j])
             if g_imp.valid[j]:
                 ellipse = (float(g_imp.semi_major_m[j]) / 1e3, float(g_imp.semi_minor_m[j]) / 1e3)
             if cls[j] >= 0:
