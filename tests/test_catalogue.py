@@ -33,6 +33,7 @@ EXPECTED = {
     "notional-interceptor-3kms": ("interceptor", 2, None),
     "notional-interceptor-4p5kms": ("interceptor", 2, None),
     "notional-interceptor-7kms": ("interceptor", 3, None),
+    "notional-interceptor-two-stage": ("interceptor", 2, None),
 }
 
 

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 import jointshield
 from jointshield.cli import catalogue_cmd, validate_cmd
 from jointshield.cli import main as cli_main
+from jointshield.scenario import bundled_names
 from jointshield.cli.main import app
 
 REGISTERED = (catalogue_cmd, validate_cmd)  # imported to add their commands to `app`
@@ -200,7 +201,7 @@ def test_validate_missing_file_is_one_line() -> None:
     assert result.exit_code == 2
     assert result.stderr == (
         "error: scenario: no file 'no/such/file.yaml' and no bundled scenario of that name; "
-        "bundled: engagement-demo, flight-demo, tracking-demo\n"
+        f"bundled: {', '.join(bundled_names())}\n"
     )
 
 

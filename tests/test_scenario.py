@@ -400,7 +400,7 @@ def test_bundled_flight_demo() -> None:
 
 
 def test_unknown_bundled_name() -> None:
-    with pytest.raises(ScenarioError, match="no bundled scenario 'nope'; bundled: engagement-demo, flight-demo"):
+    with pytest.raises(ScenarioError, match="no bundled scenario 'nope'; bundled: engagement-demo, europe-2008, europe-2008-russia, flight-demo"):
         bundled_scenario("nope")
 
 
