@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 import jointshield
 from jointshield.cli import catalogue_cmd, validate_cmd
 from jointshield.cli import main as cli_main
-from jointshield.scenario import bundled_names
 from jointshield.cli.main import app
+from jointshield.scenario import bundled_names
 
 REGISTERED = (catalogue_cmd, validate_cmd)  # imported to add their commands to `app`
 runner = CliRunner()

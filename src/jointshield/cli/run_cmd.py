@@ -20,7 +20,9 @@ planning, interceptor fly-outs, intercepts or impacts.
 One run prints a summary (threats, engaged, intercepted, leakers, interceptors fired) and the event
 timeline; with --runs N it runs N seeds in parallel on the local cores and prints, per threat and per
 defended area, the probability of interception (of no leaker) with its 95% interval. --out writes
-result.json (and monte_carlo.json) under OUT/<scenario>; files are replaced only when the run succeeded.
+result.json (and monte_carlo.json), the run's files (scenario.yaml, trajectories.csv, tracks.csv, events.csv,
+shots.csv, architecture.json) and the HTML report (report.html, figures/) under OUT/<scenario>; each file is
+replaced only when it was written whole.
 
   jointshield run engagement-demo
   jointshield run engagement-demo --json
@@ -33,10 +35,14 @@ def run(
     workers: int | None = typer.Option(None, min=1, help="Worker processes for --runs (default: every core)."),
     out: Path | None = typer.Option(None, help="Folder for result files."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as one JSON object."),
+    with_report: bool = typer.Option(True, "--report/--no-report",
+                                     help="With --out, also write the HTML report (report.html) and its figures."),
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..report._files import atomic_write
+    from ..report.html import render_report
+    from ..report.run_files import write_run_files
     from ..scenario import open_scenario
     from ..sim import RunFailed, monte_carlo, prepare
     from ..sim import run as run_once
@@ -75,6 +81,11 @@ def run(
         if "monte_carlo" in doc:
             with atomic_write(folder / "monte_carlo.json") as fh:
                 fh.write(json.dumps(doc["monte_carlo"], indent=1).encode())
+        else:
+            (folder / "monte_carlo.json").unlink(missing_ok=True)  # an earlier run's would not match this one
+        write_run_files(folder, result, prepared)
+        if with_report:
+            render_report(folder)
     if as_json:
         typer.echo(json.dumps({k: doc[k] for k in ("scenario", "seed", "summary", "events", "monte_carlo") if k in doc},
                               default=_jsonable))
@@ -107,7 +118,8 @@ def run(
                           f"{row['p_no_leaker']:.3f}, 95% interval {row['ci95'][0]:.3f}–{row['ci95'][1]:.3f}")
         console.print(f"mean interceptors fired per run: {mc['mean_interceptors_fired']:.2f}")
     if out is not None:
-        console.print(f"results: {out / _slug(sc.name)}/result.json")
+        folder = out / _slug(sc.name)
+        console.print(f"results: {folder}/result.json" + (f", report {folder}/report.html" if with_report else ""))
 
 
 def _jsonable(x):

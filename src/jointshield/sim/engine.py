@@ -119,6 +119,8 @@ class Result:
     """track id -> (verdict name, t_s, launch id or None, explanation dict)."""
     shots: tuple[dict, ...]
     summary: dict
+    track_launch: dict = field(default_factory=dict)
+    """track id -> index of the launch whose measurements the track used most (None: false alarms only)."""
 
 
 def prepare(scenario: Scenario, config: RunConfig | None = None) -> Prepared:
@@ -349,7 +351,7 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
     for s_ in shots:
         s_.pop("pip_ecef_m", None)
     return Result(sc, seed, truth, meas, history, tuple(events), killed,
-                  classified, tuple(shots), summary)
+                  classified, tuple(shots), summary, {tid: label(tid) for tid in votes})
 
 
 def _latest_pip(update, t_intercept_s: float, model):
