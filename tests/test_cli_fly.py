@@ -92,7 +92,7 @@ def test_usage_error_and_help_through_the_installed_script():
 
 
 def test_demo_writes_results_and_keeps_earlier_ones_on_failure(capsys, tmp_path):
-    code, out, err = run_cli(["demo", "--out", str(tmp_path), "--json"], capsys)
+    code, out, err = run_cli(["demo", "flight-demo", "--out", str(tmp_path), "--json"], capsys)
     assert code == 0, err
     doc = json.loads(out)
     assert [r["id"] for r in doc["launches"]] == ["L1", "L2"]

@@ -16,7 +16,14 @@ def test_readme_shows_commands():
     assert "make demo" in README.read_text() and "make test" in README.read_text()
 
 
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    """One folder for all the README's commands, in their order: a command may read what an earlier one
+    wrote (`report out/...` after `run ... --out out`), as a reader following the README would."""
+    return tmp_path_factory.mktemp("readme")
+
+
 @pytest.mark.parametrize("command", COMMANDS)
-def test_readme_command_runs(command, tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(tmp_path)  # commands that write (demo) write here
+def test_readme_command_runs(command, workdir, monkeypatch, capsys):
+    monkeypatch.chdir(workdir)  # commands that write (demo, run --out) write here
     assert main(shlex.split(command)[1:]) == 0, capsys.readouterr().err

@@ -12,32 +12,72 @@ from rich.table import Table
 
 from .main import app
 
-DEFAULT_SCENARIO = "flight-demo"
+DEFAULT_SCENARIO = "europe-2008"
+DEMO_RUNS = 8
+"""Monte Carlo runs of the demo: enough for a first look at the probabilities (their intervals say how wide)."""
 
 
-@app.command(help="""Run the main job on a scenario (default: the bundled flight-demo) and write its results.
+@app.command(help="""Run the main job on a scenario (default: the bundled europe-2008) and write its report.
 
-Each launch is aimed at its target and flown on the scenario's Earth model; results go under
-OUT/<scenario name>/: summary.json (one object per launch, the `fly --json` figures), <launch>.csv (the
-sampled path) and flights.png (ground tracks on a map, altitude profiles).
+For a scenario with radars and interceptor sites: the kill chain once and as a small Monte Carlo (--runs),
+the run's files and the HTML report under OUT/<scenario name>/ (report.html; every figure also as PNG + CSV
+under figures/). It opens nothing; it prints where the report is. For a scenario of launches only (e.g.
+flight-demo): each launch is aimed and flown, with summary.json, one CSV per launch and flights.png.
 
   jointshield demo
-  jointshield demo my-scenario.yaml --out results
+  jointshield demo flight-demo --out results
 """)
 def demo(
     scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Scenario file, or the name of a bundled one."),
     out: Path = typer.Option(Path("out"), help="Folder for the results."),
+    runs: int = typer.Option(DEMO_RUNS, min=1, max=10_000, help="Monte Carlo runs of the kill chain."),
+    workers: int | None = typer.Option(None, min=1, help="Worker processes for the Monte Carlo (default: every core)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
+    from ..scenario import open_scenario
+
+    sc = open_scenario(scenario)
+    if sc.sensors and sc.interceptor_sites:
+        _kill_chain_demo(sc, out / _slug(sc.name), runs, workers, as_json)
+    else:
+        _flight_demo(sc, out / _slug(sc.name), as_json)
+
+
+def _kill_chain_demo(sc, folder: Path, runs: int, workers: int | None, as_json: bool) -> None:
+    from ..report.html import render_report
+    from .run_cmd import execute, write_run_folder
+
+    prepared, result, doc = execute(sc, runs, None, workers)
+    write_run_folder(folder, prepared, result, doc, with_report=False)
+    report = render_report(folder)
+    s = result.summary
+    if as_json:
+        typer.echo(json.dumps({"scenario": sc.name, "summary": s, "monte_carlo": doc.get("monte_carlo"),
+                               "report": str(report)}))
+        return
+    console = Console()
+    console.width = max(console.width, 110)
+    console.print(f"[bold]{sc.name}[/bold], seed {result.seed}: {s['launches']} launches, {s['threats']} threats, "
+                  f"{s['engaged']} engaged, {s['intercepted']} intercepted, {s['leakers']} leakers, "
+                  f"{s['interceptors_fired']} interceptors fired")
+    if "monte_carlo" in doc:
+        mc = doc["monte_carlo"]
+        table = Table(title=f"Monte Carlo: {mc['runs']} runs")
+        for col in ("launch", "P(intercepted)", "95% interval"):
+            table.add_column(col, justify="left" if col == "launch" else "right")
+        for row in mc["per_threat"]:
+            table.add_row(row["id"], f"{row['p_intercepted']:.2f}", f"{row['ci95'][0]:.2f}–{row['ci95'][1]:.2f}")
+        console.print(table)
+    console.print(f"report: {report}")
+
+
+def _flight_demo(sc, folder: Path, as_json: bool) -> None:
     from ..flight.flyout import fly_missile
     from ..report._files import atomic_write
     from ..report.flight_files import track_for_plot, write_path_csv
     from ..report.flight_plot import plot_flight
-    from ..scenario import open_scenario
 
-    sc = open_scenario(scenario)
     model = sc.earth_model
-    folder = out / _slug(sc.name)
     results = []
     with Progress(transient=True, console=Console(stderr=True)) as progress:
         task = progress.add_task("aiming and flying", total=len(sc.launches))

@@ -38,54 +38,13 @@ def run(
     with_report: bool = typer.Option(True, "--report/--no-report",
                                      help="With --out, also write the HTML report (report.html) and its figures."),
 ) -> None:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from ..report._files import atomic_write
-    from ..report.html import render_report
-    from ..report.run_files import write_run_files
     from ..scenario import open_scenario
-    from ..sim import RunFailed, monte_carlo, prepare
-    from ..sim import run as run_once
 
     sc = open_scenario(scenario)
-    if not sc.sensors:
-        raise InputError("sensors", "the scenario has no radars; the kill chain needs a `sensors:` list")
-    if not sc.interceptor_sites:
-        raise InputError("interceptor_sites", "the scenario has no interceptor sites; add `interceptor_sites:`")
-    err = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  transient=True, console=err) as progress:
-        task = progress.add_task("flying the launches, building reach tables", total=None)
-        prepared = prepare(sc)
-        progress.update(task, description="run", total=1)
-        result = run_once(prepared, seed)
-        progress.advance(task)
-        doc = {"scenario": sc.name, "seed": result.seed, "summary": result.summary,
-               "events": [e.as_dict() for e in result.events],
-               "classified": [{"track": tid, "verdict": c[0], "t_s": c[1], "launch": c[2], "explanation": c[3]}
-                              for tid, c in result.classified.items()],
-               "shots": [{k: v for k, v in s.items() if k != "site_index"} for s in result.shots]}
-        if runs > 1:
-            progress.update(task, description=f"Monte Carlo, {runs} runs", total=runs, completed=0)
-            try:
-                mc = monte_carlo(prepared, runs, result.seed, workers=workers,
-                                 progress=lambda k: progress.advance(task, k))
-            except RunFailed as exc:
-                raise InputError(f"run {exc.index}", str(exc).split(": ", 1)[1]) from None
-            doc["monte_carlo"] = mc.as_dict()
+    require_defense(sc)
+    prepared, result, doc = execute(sc, runs, seed, workers)
     if out is not None:
-        folder = out / _slug(sc.name)
-        folder.mkdir(parents=True, exist_ok=True)
-        with atomic_write(folder / "result.json") as fh:
-            fh.write(json.dumps(doc, indent=1, default=_jsonable).encode())
-        if "monte_carlo" in doc:
-            with atomic_write(folder / "monte_carlo.json") as fh:
-                fh.write(json.dumps(doc["monte_carlo"], indent=1).encode())
-        else:
-            (folder / "monte_carlo.json").unlink(missing_ok=True)  # an earlier run's would not match this one
-        write_run_files(folder, result, prepared)
-        if with_report:
-            render_report(folder)
+        write_run_folder(out / _slug(sc.name), prepared, result, doc, with_report=with_report)
     if as_json:
         typer.echo(json.dumps({k: doc[k] for k in ("scenario", "seed", "summary", "events", "monte_carlo") if k in doc},
                               default=_jsonable))
@@ -120,6 +79,65 @@ def run(
     if out is not None:
         folder = out / _slug(sc.name)
         console.print(f"results: {folder}/result.json" + (f", report {folder}/report.html" if with_report else ""))
+
+
+def require_defense(sc) -> None:
+    """The kill chain needs radars and interceptor sites: say which is missing, as one line."""
+    if not sc.sensors:
+        raise InputError("sensors", "the scenario has no radars; the kill chain needs a `sensors:` list")
+    if not sc.interceptor_sites:
+        raise InputError("interceptor_sites", "the scenario has no interceptor sites; add `interceptor_sites:`")
+
+
+def execute(sc, runs: int, seed: int | None, workers: int | None):
+    """Prepare ``sc``, run it once (and ``runs`` times as a Monte Carlo when ``runs > 1``) with a progress bar
+    on stderr; return ``(prepared, result, doc)`` where ``doc`` is what result.json holds."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..sim import RunFailed, monte_carlo, prepare
+    from ..sim import run as run_once
+
+    err = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  transient=True, console=err) as progress:
+        task = progress.add_task("flying the launches, building reach tables", total=None)
+        prepared = prepare(sc)
+        progress.update(task, description="run", total=1)
+        result = run_once(prepared, seed)
+        progress.advance(task)
+        doc = {"scenario": sc.name, "seed": result.seed, "summary": result.summary,
+               "events": [e.as_dict() for e in result.events],
+               "classified": [{"track": tid, "verdict": c[0], "t_s": c[1], "launch": c[2], "explanation": c[3]}
+                              for tid, c in result.classified.items()],
+               "shots": [{k: v for k, v in s.items() if k != "site_index"} for s in result.shots]}
+        if runs > 1:
+            progress.update(task, description=f"Monte Carlo, {runs} runs", total=runs, completed=0)
+            try:
+                mc = monte_carlo(prepared, runs, result.seed, workers=workers,
+                                 progress=lambda k: progress.advance(task, k))
+            except RunFailed as exc:
+                raise InputError(f"run {exc.index}", str(exc).split(": ", 1)[1]) from None
+            doc["monte_carlo"] = mc.as_dict()
+    return prepared, result, doc
+
+
+def write_run_folder(folder: Path, prepared, result, doc: dict, *, with_report: bool = True) -> None:
+    """result.json, monte_carlo.json (removed when this run has none), the run's files and the report."""
+    from ..report._files import atomic_write
+    from ..report.html import render_report
+    from ..report.run_files import write_run_files
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with atomic_write(folder / "result.json") as fh:
+        fh.write(json.dumps(doc, indent=1, default=_jsonable).encode())
+    if "monte_carlo" in doc:
+        with atomic_write(folder / "monte_carlo.json") as fh:
+            fh.write(json.dumps(doc["monte_carlo"], indent=1).encode())
+    else:
+        (folder / "monte_carlo.json").unlink(missing_ok=True)  # an earlier run's would not match this one
+    write_run_files(folder, result, prepared)
+    if with_report:
+        render_report(folder)
 
 
 def _jsonable(x):
