@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 GENESIS_HASH = "0" * 64
 DOMAIN_TAG = b"jointshield-ledger-v1\x00"
-KINDS = ("partner_added", "partner_revoked", "proposal_created", "proposal_submitted", "proposal_decided",
+KINDS = ("partner_added", "partner_revoked", "proposal_submitted", "proposal_decided",
          "proposal_withdrawn", "architecture_changed", "notification", "run", "statement")
 BODY_KEYS = ("ledger", "seq", "prev", "time", "partner", "kind", "payload")
 
