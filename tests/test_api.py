@@ -68,7 +68,7 @@ def test_authorisation_matrix(service, method, path, body, role, expected):
     s = service
     ids = {"pending": s.pending() if "{pending}" in path else 0, "draft": s.draft() if "{draft}" in path else 0,
            "run": s.run() if "{run}" in path else 0, "statement": s.statement() if "{statement}" in path else 0}
-    s.app.state.jobs.pool.submit(lambda: None).result()  # earlier cases' runs have finished
+    s.app.state.jobs.drain()  # earlier cases' runs have finished
     before = s.store.count("ledger_entries")
     r = s.client.request(method, path.format(**ids), json=body, headers=s.headers(WHO[role]))
     assert r.status_code == expected, r.text
@@ -76,7 +76,7 @@ def test_authorisation_matrix(service, method, path, body, role, expected):
     if expected >= 400:
         err = r.json()["error"]
         assert err["status"] == expected and err["message"]
-        s.app.state.jobs.pool.submit(lambda: None).result()
+        s.app.state.jobs.drain()
         assert s.store.count("ledger_entries") == before  # a refusal writes nothing
     if expected == 401:
         assert r.headers.get("www-authenticate") == "Bearer"
@@ -110,7 +110,7 @@ def test_json_errors_name_the_field(service):
 def test_a_rejected_request_leaves_no_partial_write(service):
     s = service
     tables = ("proposals", "decisions", "notifications", "statements", "ledger_entries", "runs")
-    s.app.state.jobs.pool.submit(lambda: None).result()
+    s.app.state.jobs.drain()
     before = {t: s.store.count(t) for t in tables}
     bad = [("POST", "/proposals", {"change": {"op": "add_site", "site": {"id": "x"}}}, "us"),
            ("POST", "/proposals", {"change": {"op": "add_site", "site": {**_site("y"), "host_country": "RO"}}}, "us"),

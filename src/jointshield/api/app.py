@@ -87,10 +87,12 @@ def create_app(store: Store, *, run_workers: int | None = 1, simulator=None) -> 
     """The app over ``store``. ``run_workers``: processes a Monte Carlo run uses (1: in the job thread);
     ``simulator(request, progress, workers) -> dict`` replaces the kill chain (tests)."""
     jobs = Jobs(store, run_workers, simulator) if simulator else Jobs(store, run_workers)
+    started: list[int] = []
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
-        store.fail_unfinished_runs()
+        if not started:
+            started.append(store.fail_unfinished_runs())  # a previous server's jobs did not finish
         yield
         jobs.shutdown()
 

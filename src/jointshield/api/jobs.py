@@ -87,7 +87,14 @@ class Jobs:
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jointshield-run")
 
     def submit(self, rid: int, request: dict):
+        if self.pool._shutdown:  # the app was started again after a shutdown (tests, reloads)
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jointshield-run")
         return self.pool.submit(execute, self.store, rid, request, self.workers, self.simulator)
+
+    def drain(self) -> None:
+        """Wait until every job submitted so far has finished."""
+        if not self.pool._shutdown:
+            self.pool.submit(lambda: None).result()
 
     def shutdown(self):
         self.pool.shutdown(wait=False, cancel_futures=True)
