@@ -5,6 +5,7 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
+
 from joint_fixtures import NOTE, Service
 
 # Who acts: an operator (US), the host of the site (PL), the host of another country (CZ), an observer

@@ -7,8 +7,9 @@ import tempfile
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
-from hypothesis import HealthCheck, settings  # noqa: E402
-from joint_fixtures import Service  # noqa: E402
+from hypothesis import HealthCheck, settings
+
+from joint_fixtures import Service
 
 _service = Service(f"sqlite:///{tempfile.mkdtemp(prefix='jointshield-fuzz-')}/fuzz.db")
 schema = schemathesis.openapi.from_asgi("/openapi.json", _service.app)

@@ -67,7 +67,7 @@ def test_sqlite_file_is_in_wal_mode(tmp_path):
 
 
 def test_tokens_are_stored_hashed_and_revocation_ends_them(store):
-    p, token = store.add_partner("pl", "Poland", "PL", "host")
+    _, token = store.add_partner("pl", "Poland", "PL", "host")
     with store.engine.connect() as conn:
         row = conn.execute(t.partners.select()).first()
     assert token not in str(tuple(row)) and token.split("_", 2)[2] not in str(tuple(row))
