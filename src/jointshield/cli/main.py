@@ -41,6 +41,7 @@ def _register() -> None:
         catalogue_cmd,
         demo_cmd,
         fly_cmd,
+        joint_cmd,
         report_cmd,
         run_cmd,
         scenarios_cmd,

@@ -1,0 +1,86 @@
+"""Joint operation: partners and roles, the architecture and proposals that change it (with host-country
+approval), launch notifications and their matching against detected launches, and the hash-chained,
+Ed25519-signed ledger. Domain rules only: no files, no HTTP, no database (see docs/joint.md).
+"""
+
+from .architecture import ActivationRule, Architecture, Site, SiteKind
+from .errors import Conflict, Forbidden, JointError, NotFound
+from .ledger import (
+                     GENESIS_HASH,
+                     KINDS,
+                     Entry,
+                     Verification,
+                     canonical_json,
+                     digest,
+                     entry_hash,
+                     make_entry,
+                     public_key_b64,
+                     verify_entries,
+)
+from .notifications import (
+                     COMPULSORY_KM,
+                     Detections,
+                     LaunchMatch,
+                     Notification,
+                     match_launches,
+                     notice_compulsory,
+)
+from .partners import ROLES, Partner, Role
+from .proposals import (
+                     OPS,
+                     Change,
+                     ChangeDenied,
+                     Decision,
+                     Proposal,
+                     ProposalStatus,
+                     apply_change,
+                     change_from_dict,
+                     decide,
+                     demonstrates_threat,
+                     required_approvers,
+                     submit,
+                     withdraw,
+)
+
+__all__ = [
+                     "COMPULSORY_KM",
+                     "GENESIS_HASH",
+                     "KINDS",
+                     "OPS",
+                     "ROLES",
+                     "ActivationRule",
+                     "Architecture",
+                     "Change",
+                     "ChangeDenied",
+                     "Conflict",
+                     "Decision",
+                     "Detections",
+                     "Entry",
+                     "Forbidden",
+                     "JointError",
+                     "LaunchMatch",
+                     "NotFound",
+                     "Notification",
+                     "Partner",
+                     "Proposal",
+                     "ProposalStatus",
+                     "Role",
+                     "Site",
+                     "SiteKind",
+                     "Verification",
+                     "apply_change",
+                     "canonical_json",
+                     "change_from_dict",
+                     "decide",
+                     "demonstrates_threat",
+                     "digest",
+                     "entry_hash",
+                     "make_entry",
+                     "match_launches",
+                     "notice_compulsory",
+                     "public_key_b64",
+                     "required_approvers",
+                     "submit",
+                     "verify_entries",
+                     "withdraw",
+]
