@@ -260,6 +260,7 @@ class Sensor(BaseModel):
 
 from .criteria_schema import RegionSpec, RuleSet, criteria_problems
 from .defense_schema import InterceptorSites
+from .notifications_schema import LaunchNotification, notification_problems
 
 
 class Scenario(BaseModel):
@@ -290,6 +291,9 @@ class Scenario(BaseModel):
     criteria: list[RuleSet] = Field(default_factory=list, description="The partners' threat-criteria rule sets.")
     agreed_criteria: str | None = Field(None, description="Name of the rule set under criteria the system acts on.")
     interceptor_sites: InterceptorSites = Field(default_factory=list, description="Interceptor sites (jointshield.scenario.defense_schema).")
+    notifications: list[LaunchNotification] = Field(
+        default_factory=list, description="Launches notified in advance (jointshield.scenario.notifications_schema)."
+    )
 
     @field_validator("version", mode="before")
     @classmethod
@@ -368,6 +372,7 @@ class Scenario(BaseModel):
                     problems.append((("launches", i, "to"), "is the same point as from; aim somewhere else"))
         problems.extend(self._sensor_problems())
         problems.extend(criteria_problems(self))
+        problems.extend(notification_problems(self))
         if problems:
             raise located_error(problems)
         return self

@@ -48,11 +48,14 @@ import numpy as np
 from ..defense import ThreatPaths, engagement_windows, plan_engagements
 from ..defense.criteria import NOT_THREAT, THREAT, TrackEvidence, assess
 from ..defense.flyout import ENDGAME_S
+from ..defense.notifications import match_track_estimates as match_notifications
+from ..defense.notifications import notice_word
 from ..defense.sites import Sites
 from ..earth.frames import eci_to_ecef
 from ..flight.truth import Truth
 from ..scenario.criteria_schema import agreed_rule_set, regions_from_scenario
 from ..scenario.defense_schema import sites_from_scenario
+from ..scenario.notifications_schema import notification_arrays
 from ..scenario.schema import Scenario
 from ..scenario.truth import radar_arrays_from_scenario, rcs_from_scenario, truth_from_scenario
 from ..sensors import Measurements
@@ -101,6 +104,8 @@ class Prepared:
     sites: Sites
     rule_set: object
     regions: dict
+    notifications: dict | None = None
+    """The scenario's launch notifications as arrays (:func:`~jointshield.scenario.notification_arrays`)."""
 
 
 @dataclass(frozen=True)
@@ -130,7 +135,7 @@ def prepare(scenario: Scenario, config: RunConfig | None = None) -> Prepared:
     sites.reach_tables(scenario.earth_model)  # build (and cache) the tables before any run
     return Prepared(scenario, truth_from_scenario(scenario, dt_s=config.truth_step_s),
                     radar_arrays_from_scenario(scenario), rcs_from_scenario(scenario), sites,
-                    agreed_rule_set(scenario), regions_from_scenario(scenario))
+                    agreed_rule_set(scenario), regions_from_scenario(scenario), notification_arrays(scenario))
 
 
 def _streams(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
@@ -230,9 +235,10 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
                 lau = estimate_launch(x, P, tt, model)
                 speed = np.linalg.norm(x[:, 3:], axis=1)
                 speed_sig = np.sqrt(np.maximum(np.trace(P[:, 3:, 3:], axis1=1, axis2=2), 0.0))
-                # No launch notifications exist yet in a scenario (the joint layer comes later): the
-                # system knows that none was filed, so `notified` is 0, not unknown.
-                ev = TrackEvidence.from_estimates(tt, lau, imp, speed, speed_sig, notified=np.zeros(todo.size, np.int8),
+                # The scenario lists every notification filed, so a launch none matches is known not to
+                # be notified (0), not unknown (-1).
+                notice = match_notifications(prep.notifications, lau, imp)
+                ev = TrackEvidence.from_estimates(tt, lau, imp, speed, speed_sig, notified=notice.notified,
                                                   track_id=live.track_id[todo], model=model)
                 assessment = assess(prep.rule_set, ev, prep.regions, model)
                 verdict = assessment.verdict
@@ -246,7 +252,10 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
                 why = assessment.explain(j) if assessment is not None else {"rule": "no criteria: every firm track"}
                 o = label(tid)
                 classified[tid] = (name, t, None if o is None else ids[o], why)
-                events.append(Event(t, "classified", name_of(tid), {"verdict": name}))
+                detail = {"verdict": name}
+                if assessment is not None:
+                    detail["notification"] = notice_word(notice, j)
+                events.append(Event(t, "classified", name_of(tid), detail))
                 if verdict[j] == THREAT:
                     new_threats.append(i)
 
