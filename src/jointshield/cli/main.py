@@ -37,7 +37,15 @@ def _root() -> None:
 
 def _register() -> None:
     # Imported for their side effect of adding commands to `app`.
-    from . import catalogue_cmd, demo_cmd, fly_cmd, run_cmd, track_cmd, validate_cmd  # noqa: F401
+    from . import (  # noqa: F401
+        catalogue_cmd,
+        demo_cmd,
+        fly_cmd,
+        overtake_cmd,
+        run_cmd,
+        track_cmd,
+        validate_cmd,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
