@@ -21,9 +21,33 @@ from ..flight.vehicles import Vehicle
 from .architecture import Architecture
 from .engage import PairResult, engage_pairs
 
-__all__ = ["Footprint", "Grid", "ReachMap", "footprint", "reach_map"]
+__all__ = ["Footprint", "Grid", "ReachMap", "footprint", "reach_map", "region_centre_deg", "region_outline_deg"]
 
 MAX_GRID_POINTS = 200_000
+
+
+def region_outline_deg(region) -> tuple[np.ndarray, np.ndarray]:
+    """Points (degrees) whose bounding box holds the region: a polygon's vertices, or a circle's extreme
+    points north, south, east and west (longitudes continuous across the 180° meridian)."""
+    if hasattr(region, "radius_m"):
+        from ..earth.constants import MEAN_RADIUS_M
+
+        d = np.rad2deg(region.radius_m / MEAN_RADIUS_M) * 1.01
+        lat, lon = np.rad2deg(region.lat_rad), np.rad2deg(region.lon_rad)
+        dlon = min(d / max(np.cos(np.deg2rad(min(abs(lat) + d, 89.0))), 1e-3), 180.0)
+        return (np.clip(np.array([lat - d, lat + d, lat, lat]), -90, 90), np.array([lon, lon, lon - dlon, lon + dlon]))
+    blat, blon = (np.rad2deg(x) for x in region.boundary_vertices_rad)
+    c = np.rad2deg(np.angle(np.mean(np.exp(1j * np.deg2rad(blon)))))
+    return blat, c + np.mod(blon - c + 180.0, 360.0) - 180.0
+
+
+def region_centre_deg(region) -> tuple[float, float]:
+    """A circle's centre, or a polygon's centre (the normalised mean of its vertices' unit vectors)."""
+    if hasattr(region, "radius_m"):
+        return float(np.rad2deg(region.lat_rad)), float(np.rad2deg(region.lon_rad))
+    lat, lon = region.boundary_vertices_rad
+    u = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], -1).mean(axis=0)
+    return float(np.rad2deg(np.arctan2(u[2], np.hypot(u[0], u[1])))), float(np.rad2deg(np.arctan2(u[1], u[0])))
 
 
 @dataclass(frozen=True)
@@ -55,10 +79,7 @@ class Grid:
     @classmethod
     def over_region(cls, region, step_deg: float, model: EarthModel = WGS84) -> Grid:
         """The grid over a region's bounding box (from its boundary), masked to the points inside it."""
-        blat, blon = region.boundary_vertices_rad()
-        blat, blon = np.rad2deg(blat), np.rad2deg(blon)
-        c = np.rad2deg(np.angle(np.mean(np.exp(1j * np.deg2rad(blon)))))
-        blon = c + np.mod(blon - c + 180.0, 360.0) - 180.0
+        blat, blon = region_outline_deg(region)
         lat0 = np.floor(blat.min() / step_deg) * step_deg
         lon0 = np.floor(blon.min() / step_deg) * step_deg
         g = cls.box(max(lat0, -90.0), min(blat.max(), 90.0), lon0, blon.max(), step_deg)

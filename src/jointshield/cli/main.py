@@ -38,10 +38,12 @@ def _root() -> None:
 def _register() -> None:
     # Imported for their side effect of adding commands to `app`.
     from . import (  # noqa: F401
+        capability_cmd,
         catalogue_cmd,
         demo_cmd,
         fly_cmd,
         overtake_cmd,
+        reach_cmd,
         run_cmd,
         track_cmd,
         validate_cmd,

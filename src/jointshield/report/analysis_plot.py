@@ -20,7 +20,7 @@ from jointshield.report.maps import draw_basemap
 
 DPI = 130
 
-__all__ = ["plot_footprint", "plot_overtake", "plot_reach_map", "write_csv"]
+__all__ = ["plot_capability", "plot_footprint", "plot_overtake", "plot_reach_map", "write_csv"]
 
 
 def _save(fig: Figure, path: Path) -> None:
@@ -156,11 +156,33 @@ def plot_footprint(path: Path, fp, arch, title: str = "") -> None:
     bounds = [0.0, 1e-9, 0.25, 0.5, 0.75, 1.0 - 1e-9, 1.0 + 1e-9]
     cmap = ListedColormap(["#d7301f", "#fc8d59", "#fdcc8a", "#c2e699", "#78c679", "#238443"])
     mesh = _cells(ax, fp.grid, fp.defended, cmap, BoundaryNorm(bounds, cmap.N))
-    fig.colorbar(mesh, ax=ax, shrink=0.8, label="share of launch points engageable (blank: out of the missile's range)")
+    cb = fig.colorbar(mesh, ax=ax, shrink=0.8, label="share of launch points engageable (blank: out of the missile's range)")
+    cb.set_ticks([0.0, 0.25, 0.5, 0.75, 1.0])
     _sites(ax, arch)
     ax.plot(fp.launches_deg[:, 1], fp.launches_deg[:, 0], "v", color="red", mec="black", ms=8, label="launch point",
             zorder=6)
     ax.legend(loc="lower left", fontsize=8)
     ax.set_title(title or f"defended footprint against {fp.missile}", fontsize=11)
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def plot_capability(path: Path, doc: dict) -> None:
+    """The capability statement as horizontal bars: share engageable per threat × launch × target region."""
+    rows = doc["rows"]
+    labels = [f"{r['threat']}: {r['launch_region']} → {r['target_region']}" for r in rows]
+    vals = [np.nan if r["engageable_fraction"] is None else 100 * r["engageable_fraction"] for r in rows]
+    fig = Figure(figsize=(9.0, 1.2 + 0.45 * max(len(rows), 1)))
+    ax = fig.add_subplot(1, 1, 1)
+    y = np.arange(len(rows))
+    ax.barh(y, np.nan_to_num(vals), color="tab:blue")
+    for yi, r, v in zip(y, rows, vals, strict=True):
+        txt = "out of range" if not np.isfinite(v) else f"{v:.0f}%, {r['shots_available']} shots"
+        ax.text(min(np.nan_to_num(v) + 1, 80), yi, txt, va="center", fontsize=8)
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("share of (launch, target) pairs engageable (%)")
+    ax.set_title(f"capability statement: {doc['scenario']} (seed {doc['seed']})", fontsize=10)
     fig.tight_layout()
     _save(fig, path)

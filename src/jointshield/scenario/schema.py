@@ -258,6 +258,7 @@ class Sensor(BaseModel):
     )
 
 
+from .analysis_schema import AnalysisSpec, analysis_problems
 from .criteria_schema import RegionSpec, RuleSet, criteria_problems
 from .defense_schema import InterceptorSites
 
@@ -290,6 +291,8 @@ class Scenario(BaseModel):
     criteria: list[RuleSet] = Field(default_factory=list, description="The partners' threat-criteria rule sets.")
     agreed_criteria: str | None = Field(None, description="Name of the rule set under criteria the system acts on.")
     interceptor_sites: InterceptorSites = Field(default_factory=list, description="Interceptor sites (jointshield.scenario.defense_schema).")
+    analysis: AnalysisSpec | None = Field(None, description="What the capability statement tabulates "
+                                          "(jointshield.scenario.analysis_schema).")
 
     @field_validator("version", mode="before")
     @classmethod
@@ -368,6 +371,7 @@ class Scenario(BaseModel):
                     problems.append((("launches", i, "to"), "is the same point as from; aim somewhere else"))
         problems.extend(self._sensor_problems())
         problems.extend(criteria_problems(self))
+        problems.extend(analysis_problems(self))
         if problems:
             raise located_error(problems)
         return self
