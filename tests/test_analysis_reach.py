@@ -43,7 +43,7 @@ def test_reach_map_shapes_and_summary(maps):
 def test_reach_map_agrees_with_the_kill_chain(demo, maps):
     """Points marked engageable get an engagement planned by `run`; points marked not engageable do not.
     Sampled points with a clear margin either way (the run's radars draw detections at random)."""
-    sc, _ = demo
+    _sc, _ = demo
     irbm, mrbm = maps
     picks = []
     for rm, missile, target, want in ((irbm, "notional-irbm", WARSAW, True), (mrbm, "notional-mrbm", ANKARA, False)):

@@ -16,7 +16,14 @@ def test_readme_shows_commands():
     assert "make demo" in README.read_text() and "make test" in README.read_text()
 
 
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """One folder for all the commands, in README order, as a reader would type them (`verify` reads what
+    `capability --out` wrote)."""
+    return tmp_path_factory.mktemp("readme")
+
+
 @pytest.mark.parametrize("command", COMMANDS)
-def test_readme_command_runs(command, tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(tmp_path)  # commands that write (demo) write here
+def test_readme_command_runs(command, folder, monkeypatch, capsys):
+    monkeypatch.chdir(folder)  # commands that write (demo, capability) write here
     assert main(shlex.split(command)[1:]) == 0, capsys.readouterr().err

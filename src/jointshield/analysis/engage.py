@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..defense.reach import point_geometry
+from ..earth.frames import ecef_to_geodetic
+from ..earth.geodesy import _inverse
 from ..defense.windows import windows_from_launch_by
 from ..flight.propagate import Booster
 from ..flight.vehicles import DEFAULT_RV_RCS_M2, Vehicle
@@ -90,8 +91,6 @@ def site_windows(arch: Architecture, samples: ThreatSamples, decision, tables=No
     m_count, k_count = t.shape
     n_s = len(sites)
     finite = np.isfinite(t)
-    from ..earth.frames import ecef_to_geodetic
-
     _, _, alt = ecef_to_geodetic(np.where(finite[..., None], r, arch.model.a_m * np.array([1.0, 0, 0])), arch.model)
     alt = np.where(finite, alt, np.nan)
     launch_by = np.full((n_s, m_count, k_count), np.nan)
@@ -101,7 +100,9 @@ def site_windows(arch: Architecture, samples: ThreatSamples, decision, tables=No
         if not band.any():
             continue
         pts = r[band]
-        az, rng, h = point_geometry(sites.lat_rad[s], sites.lon_rad[s], pts, arch.model)
+        # As defense.reach.point_geometry, with one geodesic solve for azimuth and range (not two).
+        plat, plon, h = ecef_to_geodetic(pts, arch.model)
+        az, rng = _inverse(sites.lat_rad[s], sites.lon_rad[s], plat, plon, arch.model)
         near = rng <= tables[s].max_range_m
         tt = np.full(pts.shape[0], np.nan)
         if near.any():
