@@ -11,8 +11,9 @@ Pure functions on arrays and passive results; no I/O (docs/analysis.md names eve
 """
 
 from .architecture import DEFAULT_RADAR_TYPE, Architecture, Delays, default_radar, detection
+from .capability import Verification, capability_statement, scenario_hash, verify_statement
 from .engage import PairResult, engage_pairs
-from .maps import Footprint, Grid, ReachMap, footprint, reach_map
+from .maps import Footprint, Grid, ReachMap, footprint, reach_map, region_centre_deg, region_outline_deg
 from .overtake import Corridor, Overtake, OvertakeSweep, corridor_architecture, overtake, overtake_sweep
 from .threats import Steering, ThreatSamples, aim_pairs, fly_paths
 
@@ -29,7 +30,9 @@ __all__ = [
     "ReachMap",
     "Steering",
     "ThreatSamples",
+    "Verification",
     "aim_pairs",
+    "capability_statement",
     "corridor_architecture",
     "default_radar",
     "detection",
@@ -39,4 +42,8 @@ __all__ = [
     "overtake",
     "overtake_sweep",
     "reach_map",
+    "region_centre_deg",
+    "region_outline_deg",
+    "scenario_hash",
+    "verify_statement",
 ]

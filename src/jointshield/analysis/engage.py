@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..defense.windows import windows_from_launch_by
 from ..earth.frames import ecef_to_geodetic
 from ..earth.geodesy import _inverse
-from ..defense.windows import windows_from_launch_by
 from ..flight.propagate import Booster
 from ..flight.vehicles import DEFAULT_RV_RCS_M2, Vehicle
 from .architecture import Architecture, decision_s, detection, earliest_launch_s
