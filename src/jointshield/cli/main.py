@@ -38,10 +38,13 @@ def _root() -> None:
 def _register() -> None:
     # Imported for their side effect of adding commands to `app`.
     from . import (  # noqa: F401
+        capability_cmd,
         catalogue_cmd,
         demo_cmd,
         fly_cmd,
         joint_cmd,
+        overtake_cmd,
+        reach_cmd,
         report_cmd,
         run_cmd,
         scenarios_cmd,

@@ -258,6 +258,7 @@ class Sensor(BaseModel):
     )
 
 
+from .analysis_schema import AnalysisSpec, analysis_problems
 from .criteria_schema import RegionSpec, RuleSet, criteria_problems
 from .defense_schema import InterceptorSites
 from .notifications_schema import LaunchNotification, notification_problems
@@ -294,6 +295,8 @@ class Scenario(BaseModel):
     notifications: list[LaunchNotification] = Field(
         default_factory=list, description="Launches notified in advance (jointshield.scenario.notifications_schema)."
     )
+    analysis: AnalysisSpec | None = Field(None, description="What the capability statement tabulates "
+                                          "(jointshield.scenario.analysis_schema).")
 
     @field_validator("version", mode="before")
     @classmethod
@@ -373,6 +376,7 @@ class Scenario(BaseModel):
         problems.extend(self._sensor_problems())
         problems.extend(criteria_problems(self))
         problems.extend(notification_problems(self))
+        problems.extend(analysis_problems(self))
         if problems:
             raise located_error(problems)
         return self
