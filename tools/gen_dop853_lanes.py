@@ -1,4 +1,4 @@
-"""Generate ``src/jointshield/flight/_dop853_lanes.py``: one DOP853 trial step across lanes, unrolled.
+"""Generate ``src/jointshield/flight/_dop853_lanes.py``: a DOP853 trial step and its dense output across lanes, unrolled.
 
 The lockstep kernel spends most of its time combining stages (Y + h Σ a_sj K_j). Written as a loop over
 j, each term goes through memory; written out with the tableau's numbers as literals, each lane's sum
@@ -58,7 +58,26 @@ def source() -> str:
             f"            a3 = ({_sum(dop.E3, 18)})",
             "            e5[q] += (a5 / sc) ** 2",
             "            e3[q] += (a3 / sc) ** 2",
-            ""]
+            "",
+            "",
+            "@njit",
+            "def dense_lanes(Y, Yn, K, h, Yt, F, m, beta, earth, drag):",
+            '    """Dense output of lanes 0..m-1: the three extra stages K[13:16] and the coefficients F (7, 6, m) of',
+            "    scipy's 7th-order interpolant, from a step's K[0:13] (the per-trajectory kernel's _dense_prepare).\"\"\""]
+    for s in range(NS + 1, dop.A.shape[0]):
+        out += ["    for i in range(6):",
+                "        for q in range(m):",
+                f"            Yt[i, q] = Y[i, q] + h[q] * ({_sum(dop.A[s, :s], 16)})",
+                f"    rhs_lanes(Yt, K[{s}], 0, m, beta, earth, drag)"]
+    out += ["    for i in range(6):",
+            "        for q in range(m):",
+            "            dy = Yn[i, q] - Y[i, q]",
+            "            F[0, i, q] = dy",
+            "            F[1, i, q] = h[q] * K[0, i, q] - dy",
+            f"            F[2, i, q] = 2.0 * dy - h[q] * (K[{NS}, i, q] + K[0, i, q])"]
+    for r in range(dop.INTERPOLATOR_POWER - 3):
+        out += [f"            F[{3 + r}, i, q] = h[q] * ({_sum(dop.D[r], 29)})"]
+    out += [""]
     return "\n".join(out)
 
 

@@ -33,7 +33,7 @@ from scipy.integrate._ivp import dop853_coefficients as _dop
 
 from .._numba import njit, njit_inline, njit_parallel, prange
 from ..earth.atmosphere import us76_smooth_density_sound_speed
-from ..earth.frames import geodetic_altitude_normal_xyz, geodetic_latitude_altitude_xyz
+from ..earth.frames import geodetic_latitude_altitude_xyz
 from ..earth.gravity import gravity_xyz
 
 # --- DOP853 tableau (scipy's, the 12 stages of the step proper; the dense-output stages are unused).
@@ -53,6 +53,14 @@ _SAFETY = 0.9
 _MIN_FACTOR = 0.2
 _MAX_FACTOR = 10.0
 _ERR_EXP = -1.0 / 8.0  # error estimator order 7
+
+
+@njit_inline
+def err_pow(err):
+    """``err ** _ERR_EXP`` (the step-size controller's factor, err^(-1/8)) as three square roots and a
+    division: a libm ``pow`` call per step per trajectory cost the lockstep kernel ~6% of its time, and
+    square roots vectorise. Within a few ulp of ``pow``; both kernels use it, so they take the same steps."""
+    return 1.0 / math.sqrt(math.sqrt(math.sqrt(err)))
 
 # --- Columns of the per-trajectory control row ``ctrl``.
 C_AZIMUTH = 0  # launch azimuth (rad, from north, clockwise) used by the pitch-over
@@ -246,18 +254,73 @@ def _error_norm(K, h, y, y_new, rtol, atol):
 
 
 @njit_inline
-def _event_values(y, ctrl, earth):
-    """Event functions at state ``y``: (altitude rate, altitude above reentry, altitude above impact).
+def _cbrt_near_one(x):
+    """Cube root of ``x`` ≥ 1 without a library call, for :func:`altitude_normal_xyz`.
 
-    Each event fires when its function goes from positive to non-positive. No trigonometric calls: this
-    runs after every step of every trajectory.
+    A call to libm's ``cbrt`` keeps LLVM from vectorising the lane loops that evaluate event functions;
+    this is plain arithmetic. In Vermeille's formula the argument is 1 + O(√s) with s ≤ 13.5 e⁴ a²/|r|²,
+    i.e. within 1.07 of 1 for |r| ≥ a/2: the quadratic Taylor guess is then within 2e-5, and two Newton
+    steps (error squared each) bring it to rounding (measured: ≤ 2 ulp from ``np.cbrt`` over that range;
+    ``tests/test_kernel_events.py``). Deeper inside the Earth the result is rough but still ≥ 1, enough
+    to tell a start below the surface.
     """
-    x, yy, z = y[0], y[1], y[2]
-    h, nx, ny, nz = geodetic_altitude_normal_xyz(x, yy, z, earth[E_A], earth[E_F])
-    omega = earth[E_OMEGA]
+    u = x - 1.0
+    c = max(1.0, 1.0 + u * (1.0 / 3.0 - u * (1.0 / 9.0)))
+    c = (2.0 * c + x / (c * c)) * (1.0 / 3.0)
+    return (2.0 * c + x / (c * c)) * (1.0 / 3.0)
+
+
+@njit_inline
+def altitude_normal_xyz(x, y, z, a, f):
+    """Height above the ellipsoid (m) and unit ellipsoid normal at (x, y, z) m, ECI or ECEF.
+
+    Vermeille's (2002) closed form as :func:`jointshield.earth.frames.geodetic_altitude_normal_xyz`,
+    written branch-free with :func:`_cbrt_near_one` so that the lockstep kernel evaluates it for all
+    lanes in SIMD registers; both flight kernels use this one so that they agree to the last bit.
+    Exact to rounding for |r| ≥ a/2 (all of flight).
+    """
+    d2 = x * x + y * y
+    if f == 0.0:
+        r = math.sqrt(d2 + z * z)
+        return r - a, x / r, y / r, z / r
+    e2 = f * (2.0 - f)
+    e4 = e2 * e2
+    p = d2 / (a * a)
+    q = (1.0 - e2) / (a * a) * z * z
+    r = (p + q - e4) / 6.0
+    s = e4 * p * q / (4.0 * r * r * r)
+    t = _cbrt_near_one(1.0 + s + math.sqrt(s * (2.0 + s)))
+    u = r * (1.0 + t + 1.0 / t)
+    v = math.sqrt(u * u + e4 * q)
+    w = e2 * (u + v - q) / (2.0 * v)
+    k = math.sqrt(u + v + w * w) - w
+    rho = math.sqrt(d2)
+    d = k * rho / (k + e2)
+    dz = math.sqrt(d * d + z * z)
+    h = (k + e2 - 1.0) / k * dz
+    # On the axis (rho = 0) the normal is ±z; d / rho → 1 / (k + e2) · k keeps the formula finite.
+    c = k / ((k + e2) * dz)
+    return h, c * x, c * y, z / dz
+
+
+@njit_inline
+def event_values_xyz(x, y, z, vx, vy, vz, h_reentry, h_impact, a, f, omega):
+    """Event functions at an ECI state: (altitude rate, altitude above reentry, altitude above impact).
+
+    Each event fires when its function goes from positive to non-positive. No trigonometric or library
+    calls: the lockstep kernel evaluates this after every step of every lane, vectorised.
+    """
+    h, nx, ny, nz = altitude_normal_xyz(x, y, z, a, f)
     # Rate of geodetic altitude: the Earth-relative velocity along the ellipsoid normal.
-    hdot = nx * (y[3] + omega * yy) + ny * (y[4] - omega * x) + nz * y[5]
-    return hdot, h - ctrl[C_H_REENTRY], h - ctrl[C_H_IMPACT]
+    hdot = nx * (vx + omega * y) + ny * (vy - omega * x) + nz * vz
+    return hdot, h - h_reentry, h - h_impact
+
+
+@njit_inline
+def _event_values(y, ctrl, earth):
+    """:func:`event_values_xyz` of the state ``y`` (6,) with the trajectory's control row."""
+    return event_values_xyz(y[0], y[1], y[2], y[3], y[4], y[5], ctrl[C_H_REENTRY], ctrl[C_H_IMPACT],
+                            earth[E_A], earth[E_F], earth[E_OMEGA])
 
 
 @njit
@@ -362,15 +425,11 @@ def _locate(which, y, h, g_a, g_b, F, y_ev, ctrl, earth, t_tol):
     return tau
 
 
-@njit
-def _locate_altitude(which, y, h, g_a, g_b, hdot_a, hdot_b, F, y_ev, ctrl, earth, t_tol):
-    """Like :func:`_locate` for the altitude events (reentry, impact).
-
-    The first guess is the root of the cubic Hermite interpolant of altitude through both ends of the
-    step (altitude and altitude rate are known there); Newton's method on the dense output, with the
-    altitude rate as derivative and the bracket as safeguard, then converges in one or two evaluations.
-    """
-    # Root of the Hermite cubic on [0, h] (no geodetic evaluations: plain polynomial arithmetic).
+@njit_inline
+def hermite_root(h, g_a, g_b, hdot_a, hdot_b):
+    """Root in (0, h) of the cubic Hermite interpolant of an altitude function (values ``g_a``, ``g_b``
+    and rates ``hdot_a``, ``hdot_b`` at both ends of a step ``h``): the first guess of
+    :func:`_locate_altitude`. Plain polynomial arithmetic, no geodetic evaluations."""
     tau = h * g_a / (g_a - g_b)
     for _ in range(8):
         x = tau / h
@@ -386,6 +445,18 @@ def _locate_altitude(which, y, h, g_a, g_b, hdot_a, hdot_b, F, y_ev, ctrl, earth
         if not (nxt > 0.0 and nxt < h):
             break
         tau = nxt
+    return tau
+
+
+@njit
+def _locate_altitude(which, y, h, g_a, g_b, hdot_a, hdot_b, F, y_ev, ctrl, earth, t_tol):
+    """Like :func:`_locate` for the altitude events (reentry, impact).
+
+    The first guess is the root of the cubic Hermite interpolant of altitude through both ends of the
+    step (altitude and altitude rate are known there); Newton's method on the dense output, with the
+    altitude rate as derivative and the bracket as safeguard, then converges in one or two evaluations.
+    """
+    tau = hermite_root(h, g_a, g_b, hdot_a, hdot_b)
     a, b = 0.0, h
     for _ in range(50):
         _dense_eval(tau / h, y, F, y_ev)
@@ -531,7 +602,7 @@ def _fly_one(n, y0, ctrl, breaks, earth, stages, area_m2, mach_tab, cd_tab, t_ma
             st = ST_MAX_STEPS
             break
         if not err <= 1.0:  # also rejects NaN from a wild trial step
-            h_abs = h * (_MIN_FACTOR if math.isnan(err) else max(_MIN_FACTOR, _SAFETY * err**_ERR_EXP))
+            h_abs = h * (_MIN_FACTOR if math.isnan(err) else max(_MIN_FACTOR, _SAFETY * err_pow(err)))
             rejected = True
             continue
 
@@ -612,7 +683,7 @@ def _fly_one(n, y0, ctrl, breaks, earth, stages, area_m2, mach_tab, cd_tab, t_ma
             for i in range(6):
                 K[0, i] = K[_NS, i]
 
-        factor = _MAX_FACTOR if err == 0.0 else min(_MAX_FACTOR, _SAFETY * err**_ERR_EXP)
+        factor = _MAX_FACTOR if err == 0.0 else min(_MAX_FACTOR, _SAFETY * err_pow(err))
         if rejected:
             factor = min(1.0, factor)
         rejected = False

@@ -20,16 +20,15 @@ import numba
 import numpy as np
 
 from .._numba import njit, njit_inline, njit_parallel, prange
-from ..earth.frames import geodetic_altitude_normal_xyz
-from ._dop853_lanes import error_sums_lanes, trial_step_lanes
+from ._dop853_lanes import dense_lanes, error_sums_lanes, trial_step_lanes
 from .kernel import (
-    _ERR_EXP,
     _MAX_FACTOR,
     _MIN_FACTOR,
     _N_POW,
     _NS,
     _NX,
     _SAFETY,
+    ALT_TOL_M,
     C_BETA,
     C_H_IMPACT,
     C_H_REENTRY,
@@ -48,16 +47,165 @@ from .kernel import (
     ST_TMAX,
     T_TOL_APOGEE_S,
     T_TOL_EVENT_S,
-    _dense_prepare,
     _event_values,
-    _locate,
-    _locate_altitude,
     _scaled_h1,
+    err_pow,
+    event_values_xyz,
+    hermite_root,
 )
 from .kernel_lanes import rhs_lanes
 
 CHUNK = 256
 """Lanes per chunk: the chunk's stage array (16 × 6 × 256 doubles, 192 KiB) stays in the L2 cache."""
+
+# Event items: one per (lane, event) whose event function changed sign in this round's step.
+_ACTIVE = 0  # still iterating
+_HAVE_Y = 1  # converged with its state already evaluated
+_NEED_Y = 2  # converged; its state is evaluated at the end
+
+
+@njit_inline
+def _dense_eval_lanes(tau, h, Y, F, out, m):
+    """States at offsets ``tau`` of the items' steps (:func:`kernel._dense_eval`, lane loop innermost)."""
+    for i in range(6):
+        for q in range(m):
+            x = tau[q] / h[q]
+            v = F[6, i, q]
+            v *= x
+            v += F[5, i, q]
+            v *= 1.0 - x
+            v += F[4, i, q]
+            v *= x
+            v += F[3, i, q]
+            v *= 1.0 - x
+            v += F[2, i, q]
+            v *= x
+            v += F[1, i, q]
+            v *= 1.0 - x
+            v += F[0, i, q]
+            v *= x
+            out[i, q] = Y[i, q] + v
+
+
+@njit_inline
+def _event_values_lanes(Yv, level, m, a_e, f_e, omega, hdot, g):
+    """Altitude rate and altitude above ``level`` of the states ``Yv (6, m)`` (:func:`event_values_xyz`)."""
+    for q in range(m):
+        hd, _, gq = event_values_xyz(Yv[0, q], Yv[1, q], Yv[2, q], Yv[3, q], Yv[4, q], Yv[5, q], 0.0,
+                                     level[q], a_e, f_e, omega)
+        hdot[q] = hd
+        g[q] = gq
+
+
+@njit
+def _locate_altitude_lanes(m, Y, F, h, g_a, g_b, hdot_a, hdot_b, level, tau, y_ev, Yv, hdv, gv, a, b, state,
+                           a_e, f_e, omega, t_tol):
+    """:func:`kernel._locate_altitude` for ``m`` items at once: each item runs the same iterations as there,
+    the dense output and the event functions of all items evaluated together (vectorised)."""
+    for q in range(m):
+        tau[q] = hermite_root(h[q], g_a[q], g_b[q], hdot_a[q], hdot_b[q])
+        a[q] = 0.0
+        b[q] = h[q]
+        state[q] = _ACTIVE
+    n_active = m
+    for _ in range(50):
+        if n_active == 0:
+            break
+        _dense_eval_lanes(tau, h, Y, F, Yv, m)
+        _event_values_lanes(Yv, level, m, a_e, f_e, omega, hdv, gv)
+        for q in range(m):
+            if state[q] != _ACTIVE:
+                continue
+            fc = gv[q]
+            if fc > 0.0:
+                a[q] = tau[q]
+            else:
+                b[q] = tau[q]
+            if abs(fc) <= ALT_TOL_M:
+                state[q] = _HAVE_Y
+                n_active -= 1
+                for i in range(6):
+                    y_ev[i, q] = Yv[i, q]
+                continue
+            hdot = hdv[q]
+            nxt = tau[q] - fc / hdot if hdot != 0.0 else 0.5 * (a[q] + b[q])
+            if not (nxt > a[q] and nxt < b[q]):
+                nxt = 0.5 * (a[q] + b[q])
+            done = abs(nxt - tau[q]) <= t_tol or b[q] - a[q] <= t_tol
+            tau[q] = nxt
+            if done:
+                state[q] = _NEED_Y
+                n_active -= 1
+    _final_states(m, tau, h, Y, F, Yv, y_ev, state)
+
+
+@njit
+def _locate_apogee_lanes(m, Y, F, h, g_a, g_b, tau, y_ev, Yv, hdv, gv, a, b, fa, fb, side, prev, state, level,
+                         a_e, f_e, omega, t_tol):
+    """:func:`kernel._locate` (Illinois method) of the apogee for ``m`` items at once, as
+    :func:`_locate_altitude_lanes`."""
+    for q in range(m):
+        a[q] = 0.0
+        fa[q] = g_a[q]
+        b[q] = h[q]
+        fb[q] = g_b[q]
+        side[q] = 0
+        prev[q] = -1.0
+        state[q] = _ACTIVE
+        tau[q] = 0.0
+    n_active = m
+    for _ in range(100):
+        for q in range(m):
+            if state[q] != _ACTIVE:
+                continue
+            tq = b[q] - fb[q] * (b[q] - a[q]) / (fb[q] - fa[q])
+            if not (tq > a[q] and tq < b[q]):
+                tq = 0.5 * (a[q] + b[q])
+            tau[q] = tq
+            if b[q] - a[q] <= t_tol or abs(tq - prev[q]) <= t_tol:
+                state[q] = _NEED_Y
+                n_active -= 1
+                continue
+            prev[q] = tq
+        if n_active == 0:
+            break
+        _dense_eval_lanes(tau, h, Y, F, Yv, m)
+        _event_values_lanes(Yv, level, m, a_e, f_e, omega, hdv, gv)
+        for q in range(m):
+            if state[q] != _ACTIVE:
+                continue
+            fc = hdv[q]
+            if fc > 0.0:
+                a[q] = tau[q]
+                fa[q] = fc
+                if side[q] == -1:
+                    fb[q] *= 0.5
+                side[q] = -1
+            else:
+                b[q] = tau[q]
+                fb[q] = fc
+                if side[q] == 1:
+                    fa[q] *= 0.5
+                side[q] = 1
+    for q in range(m):
+        if state[q] == _ACTIVE:
+            state[q] = _NEED_Y
+    _final_states(m, tau, h, Y, F, Yv, y_ev, state)
+
+
+@njit_inline
+def _final_states(m, tau, h, Y, F, Yv, y_ev, state):
+    """States at the located offsets of the items that converged without one in hand."""
+    need = False
+    for q in range(m):
+        if state[q] != _HAVE_Y:
+            need = True
+    if need:
+        _dense_eval_lanes(tau, h, Y, F, Yv, m)
+        for q in range(m):
+            if state[q] != _HAVE_Y:
+                for i in range(6):
+                    y_ev[i, q] = Yv[i, q]
 
 
 @njit
@@ -76,21 +224,15 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
     lane_id = np.empty(m, np.int64)
     steps = np.empty(m, np.int64)
     rejected = np.empty(m, np.bool_)
+    accepted = np.zeros(m, np.bool_)
+    tau_imp = np.empty(m)
     g = np.empty((3, m))  # event functions at the lane's current state
+    gn = np.empty((3, m))  # and at the end of its trial step
     y1 = np.empty(6)
-    y_ev = np.empty(6)
-    F = np.empty((_N_POW, 6))
-    K2 = np.empty((_NX, 6))
-    yn1 = np.empty(6)
-    yt1 = np.empty(6)
-    no_stages = np.array([[0.0, 0.0, 0.0, 1.0, 0.0]])  # free flight: the stage table is never read
-    no_table = np.array([0.0, 1.0])
     has_air = earth[E_ATMOSPHERE] != 0.0
     t_tol = T_TOL_EVENT_S
     e5v = np.empty(m)
     e3v = np.empty(m)
-    gn = np.empty((3, m))
-    exact = np.empty(m, np.bool_)
     h_re = np.empty(m)
     h_imp = np.empty(m)
     a_e = earth[E_A]
@@ -98,6 +240,36 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
     omega = earth[E_OMEGA]
     cap = m
     drag = has_air
+    # Event items, two kinds: altitude events (impact, reentry; up to two per lane) and apogees. Each
+    # item carries a copy of its step (start, end, stages) with the item index innermost.
+    n_alt_cap = 2 * cap
+    alt_lane = np.empty(n_alt_cap, np.int64)
+    alt_ev = np.empty(n_alt_cap, np.int64)
+    apo_lane = np.empty(cap, np.int64)
+    IY = np.empty((6, n_alt_cap))
+    IYn = np.empty((6, n_alt_cap))
+    IYt = np.empty((6, n_alt_cap))
+    IK = np.empty((_NX, 6, n_alt_cap))
+    IF = np.empty((_N_POW, 6, n_alt_cap))
+    Ih = np.empty(n_alt_cap)
+    Ibeta = np.empty(n_alt_cap)
+    Iga = np.empty(n_alt_cap)
+    Igb = np.empty(n_alt_cap)
+    Ihda = np.empty(n_alt_cap)
+    Ihdb = np.empty(n_alt_cap)
+    Ilevel = np.empty(n_alt_cap)
+    Itau = np.empty(n_alt_cap)
+    Iyev = np.empty((6, n_alt_cap))
+    IYv = np.empty((6, n_alt_cap))
+    Ihdv = np.empty(n_alt_cap)
+    Igv = np.empty(n_alt_cap)
+    Ia = np.empty(n_alt_cap)
+    Ib = np.empty(n_alt_cap)
+    Ifa = np.empty(n_alt_cap)
+    Ifb = np.empty(n_alt_cap)
+    Iprev = np.empty(n_alt_cap)
+    Iside = np.empty(n_alt_cap, np.int64)
+    Istate = np.empty(n_alt_cap, np.int64)
     next_n = lo
     m = 0
 
@@ -170,34 +342,14 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
             e5 = e5v[k]
             e3 = e3v[k]
             err[k] = 0.0 if (e5 == 0.0 and e3 == 0.0) else abs(h[k]) * e5 / math.sqrt((e5 + 0.01 * e3) * 6.0)
-        # Event functions at the trial states, lane loop innermost. The exact ones need the geodetic
-        # altitude and normal (a cube root per lane); cheap bounds decide most steps instead:
-        # h ≥ |r| − a, and the altitude rate differs from the radial speed by at most |v_rel|·sin δ, δ
-        # (geodetic minus geocentric latitude) < 0.0034 rad. Bounds keep the right sign, which is all
-        # that detection needs; located events use the exact functions.
-        for k in range(m):
-            x, y, z = Yn[0, k], Yn[1, k], Yn[2, k]
-            vrx = Yn[3, k] + omega * y
-            vry = Yn[4, k] - omega * x
-            vrz = Yn[5, k]
-            rr = math.sqrt(x * x + y * y + z * z)
-            rdot = (x * vrx + y * vry + z * vrz) / rr
-            slack = 0.004 * math.sqrt(vrx * vrx + vry * vry + vrz * vrz)
-            low = rr - a_e
-            gn[0, k] = rdot
-            gn[1, k] = low - h_re[k]
-            gn[2, k] = low - h_imp[k]
-            exact[k] = abs(rdot) <= slack or gn[1, k] <= 0.0 or gn[2, k] <= 0.0
-        for k in range(m):
-            if exact[k]:
-                hk, nx, ny, nz = geodetic_altitude_normal_xyz(Yn[0, k], Yn[1, k], Yn[2, k], a_e, f_e)
-                gn[0, k] = (nx * (Yn[3, k] + omega * Yn[1, k]) + ny * (Yn[4, k] - omega * Yn[0, k])
-                            + nz * Yn[5, k])
-                gn[1, k] = hk - h_re[k]
-                gn[2, k] = hk - h_imp[k]
+        # Exact event functions at every trial state, lane loop innermost (no library calls: vectorised).
+        _event_values_all(Yn, h_re, h_imp, gn, m, a_e, f_e, omega)
 
-        # Per lane: accept or reject, events, end of flight.
+        # Per lane: accept or reject; the events each accepted step crosses become items.
+        n_alt = 0
+        n_apo = 0
         for k in range(m):
+            accepted[k] = False
             n = lane_id[k]
             steps[k] += 1
             if steps[k] > max_steps or h[k] < 1e-12 * max(1.0, t[k]):
@@ -207,65 +359,90 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
                 continue
             e = err[k]
             if not e <= 1.0:
-                h[k] = h[k] * (_MIN_FACTOR if math.isnan(e) else max(_MIN_FACTOR, _SAFETY * e**_ERR_EXP))
+                h[k] = h[k] * (_MIN_FACTOR if math.isnan(e) else max(_MIN_FACTOR, _SAFETY * err_pow(e)))
                 rejected[k] = True
                 continue
-            n_apo, n_re, n_imp = gn[0, k], gn[1, k], gn[2, k]
-            fire_imp = g[2, k] > 0.0 and n_imp <= 0.0
-            fire_apo = g[0, k] > 0.0 and n_apo <= 0.0 and np.isnan(ev_t[n, EV_APOGEE])
-            fire_re = g[1, k] > 0.0 and n_re <= 0.0 and np.isnan(ev_t[n, EV_REENTRY])
-            if fire_imp or fire_apo or fire_re:
-                # Dense output of this lane's step, by the per-trajectory kernel's own routine.
-                for i in range(6):
-                    y1[i] = Y[i, k]
-                    yn1[i] = Yn[i, k]
-                    for j in range(_NS + 1):
-                        K2[j, i] = K[j, i, k]
-                _dense_prepare(t[k], y1, yn1, h[k], K2, F, yt1, t[k] + 0.5 * h[k], ctrl[n], earth, no_stages,
-                               0.0, no_table, no_table)
-                # Exact event values at both ends of the step for the brackets.
-                g_a0, g_a1, g_a2 = _event_values(y1, ctrl[n], earth)
-                for i in range(6):
-                    y_ev[i] = Yn[i, k]
-                n_apo, n_re, n_imp = _event_values(y_ev, ctrl[n], earth)
-                fire_imp = g_a2 > 0.0 and n_imp <= 0.0
-                fire_apo = g_a0 > 0.0 and n_apo <= 0.0 and np.isnan(ev_t[n, EV_APOGEE])
-                fire_re = g_a1 > 0.0 and n_re <= 0.0 and np.isnan(ev_t[n, EV_REENTRY])
-                g[0, k], g[1, k], g[2, k] = g_a0, g_a1, g_a2
-                tau_imp = np.inf
-                if fire_imp:
-                    tau_imp = _locate_altitude(EV_IMPACT, y1, h[k], g[2, k], n_imp, g_a0, n_apo, F, y_ev,
-                                               ctrl[n], earth, t_tol)
-                    ev_t[n, EV_IMPACT] = t[k] + tau_imp
+            accepted[k] = True
+            tau_imp[k] = np.inf
+            if g[2, k] > 0.0 and gn[2, k] <= 0.0:
+                alt_lane[n_alt] = k
+                alt_ev[n_alt] = EV_IMPACT
+                n_alt += 1
+            if g[1, k] > 0.0 and gn[1, k] <= 0.0 and np.isnan(ev_t[n, EV_REENTRY]):
+                alt_lane[n_alt] = k
+                alt_ev[n_alt] = EV_REENTRY
+                n_alt += 1
+            if g[0, k] > 0.0 and gn[0, k] <= 0.0 and np.isnan(ev_t[n, EV_APOGEE]):
+                apo_lane[n_apo] = k
+                n_apo += 1
+
+        # Events, located on the steps' dense output, all items of a kind together.
+        if n_alt > 0:
+            _gather_items(n_alt, alt_lane, Y, Yn, K, h, beta, IY, IYn, IK, Ih, Ibeta)
+            for q in range(n_alt):
+                k = alt_lane[q]
+                row = 2 if alt_ev[q] == EV_IMPACT else 1
+                Iga[q] = g[row, k]
+                Igb[q] = gn[row, k]
+                Ihda[q] = g[0, k]
+                Ihdb[q] = gn[0, k]
+                Ilevel[q] = h_imp[k] if alt_ev[q] == EV_IMPACT else h_re[k]
+            dense_lanes(IY, IYn, IK, Ih, IYt, IF, n_alt, Ibeta, earth, drag)
+            _locate_altitude_lanes(n_alt, IY, IF, Ih, Iga, Igb, Ihda, Ihdb, Ilevel, Itau, Iyev, IYv, Ihdv, Igv,
+                                   Ia, Ib, Istate, a_e, f_e, omega, t_tol)
+            for q in range(n_alt):  # impacts first: the others count only if they come before
+                k = alt_lane[q]
+                if alt_ev[q] == EV_IMPACT:
+                    n = lane_id[k]
+                    tau_imp[k] = Itau[q]
+                    ev_t[n, EV_IMPACT] = t[k] + Itau[q]
                     for i in range(6):
-                        ev_y[n, EV_IMPACT, i] = y_ev[i]
-                if fire_apo:
-                    tau = _locate(EV_APOGEE, y1, h[k], g[0, k], n_apo, F, y_ev, ctrl[n], earth, T_TOL_APOGEE_S)
-                    if tau <= tau_imp:
-                        ev_t[n, EV_APOGEE] = t[k] + tau
-                        for i in range(6):
-                            ev_y[n, EV_APOGEE, i] = y_ev[i]
-                if fire_re:
-                    tau = _locate_altitude(EV_REENTRY, y1, h[k], g[1, k], n_re, g_a0, n_apo, F, y_ev, ctrl[n],
-                                           earth, t_tol)
-                    if tau <= tau_imp:
-                        ev_t[n, EV_REENTRY] = t[k] + tau
-                        for i in range(6):
-                            ev_y[n, EV_REENTRY, i] = y_ev[i]
-                if fire_imp:
-                    t[k] = ev_t[n, EV_IMPACT]
+                        ev_y[n, EV_IMPACT, i] = Iyev[i, q]
+            for q in range(n_alt):
+                k = alt_lane[q]
+                if alt_ev[q] == EV_REENTRY and Itau[q] <= tau_imp[k]:
+                    n = lane_id[k]
+                    ev_t[n, EV_REENTRY] = t[k] + Itau[q]
                     for i in range(6):
-                        Y[i, k] = ev_y[n, EV_IMPACT, i]
-                    status[n] = ST_IMPACT
-                    _finish(k, n, t, Y, t_end, y_end, n_steps, steps)
-                    lane_id[k] = -1
-                    continue
+                        ev_y[n, EV_REENTRY, i] = Iyev[i, q]
+        if n_apo > 0:
+            _gather_items(n_apo, apo_lane, Y, Yn, K, h, beta, IY, IYn, IK, Ih, Ibeta)
+            for q in range(n_apo):
+                k = apo_lane[q]
+                Iga[q] = g[0, k]
+                Igb[q] = gn[0, k]
+                Ilevel[q] = h_imp[k]
+            dense_lanes(IY, IYn, IK, Ih, IYt, IF, n_apo, Ibeta, earth, drag)
+            _locate_apogee_lanes(n_apo, IY, IF, Ih, Iga, Igb, Itau, Iyev, IYv, Ihdv, Igv, Ia, Ib, Ifa, Ifb, Iside,
+                                 Iprev, Istate, Ilevel, a_e, f_e, omega, T_TOL_APOGEE_S)
+            for q in range(n_apo):
+                k = apo_lane[q]
+                if Itau[q] <= tau_imp[k]:
+                    n = lane_id[k]
+                    ev_t[n, EV_APOGEE] = t[k] + Itau[q]
+                    for i in range(6):
+                        ev_y[n, EV_APOGEE, i] = Iyev[i, q]
+
+        # Per accepted lane: land at the impact, or advance and size the next step.
+        for k in range(m):
+            if not accepted[k]:
+                continue
+            n = lane_id[k]
+            if tau_imp[k] < np.inf:
+                t[k] = ev_t[n, EV_IMPACT]
+                for i in range(6):
+                    Y[i, k] = ev_y[n, EV_IMPACT, i]
+                status[n] = ST_IMPACT
+                _finish(k, n, t, Y, t_end, y_end, n_steps, steps)
+                lane_id[k] = -1
+                continue
+            e = err[k]
             t[k] += h[k]
             for i in range(6):
                 Y[i, k] = Yn[i, k]
                 K[0, i, k] = K[_NS, i, k]
-            g[0, k], g[1, k], g[2, k] = n_apo, n_re, n_imp
-            factor = _MAX_FACTOR if e == 0.0 else min(_MAX_FACTOR, _SAFETY * e**_ERR_EXP)
+            g[0, k], g[1, k], g[2, k] = gn[0, k], gn[1, k], gn[2, k]
+            factor = _MAX_FACTOR if e == 0.0 else min(_MAX_FACTOR, _SAFETY * err_pow(e))
             if rejected[k]:
                 factor = min(1.0, factor)
             rejected[k] = False
@@ -297,6 +474,31 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
             for r in range(3):
                 g[r, k] = g[r, j]
             k += 1
+
+
+@njit
+def _gather_items(cnt, lanes, Y, Yn, K, h, beta, IY, IYn, IK, Ih, Ibeta):
+    """Copy the steps (start, end, stages 0..12) of lanes ``lanes[:cnt]`` into event items 0..cnt-1."""
+    for i in range(6):
+        for q in range(cnt):
+            IY[i, q] = Y[i, lanes[q]]
+            IYn[i, q] = Yn[i, lanes[q]]
+    for j in range(_NS + 1):
+        for i in range(6):
+            for q in range(cnt):
+                IK[j, i, q] = K[j, i, lanes[q]]
+    for q in range(cnt):
+        Ih[q] = h[lanes[q]]
+        Ibeta[q] = beta[lanes[q]]
+
+
+@njit
+def _event_values_all(Yn, h_re, h_imp, gn, m, a_e, f_e, omega):
+    """Exact event functions at the trial states of lanes 0..m-1 (a function of its own so that LLVM sees
+    a plain loop over a few arrays and vectorises it)."""
+    for k in range(m):
+        gn[0, k], gn[1, k], gn[2, k] = event_values_xyz(Yn[0, k], Yn[1, k], Yn[2, k], Yn[3, k], Yn[4, k],
+                                                        Yn[5, k], h_re[k], h_imp[k], a_e, f_e, omega)
 
 
 @njit_inline

@@ -1,0 +1,41 @@
+"""The flight kernels' library-call-free helpers against the library functions they replace."""
+
+import numpy as np
+
+from jointshield.earth.frames import geodetic_altitude_normal_xyz
+from jointshield.earth.models import SPHERE, WGS84
+from jointshield.flight import kernel as k
+
+
+def test_cube_root_near_one_matches_numpy_to_rounding():
+    # Vermeille's argument lies in [1, 1.07] for |r| >= a/2 (see _cbrt_near_one): within 2 ulp there.
+    x = np.concatenate([np.linspace(1.0, 1.07, 2001), 1.0 + np.geomspace(1e-18, 1e-2, 200)])
+    got = np.array([k._cbrt_near_one(v) for v in x])
+    np.testing.assert_allclose(got, np.cbrt(x), rtol=2 * np.finfo(float).eps, atol=0)
+    # Deeper in (larger arguments) it is rough but never below 1: the sign of the altitude survives.
+    for v in (2.0, 10.0, 1e3):
+        assert k._cbrt_near_one(v) >= 1.0
+
+
+def test_altitude_and_normal_match_the_earth_package():
+    # Same closed form as earth.frames.geodetic_altitude_normal_xyz (libm cbrt, its own branch on the
+    # axis): from half the equatorial radius to ten radii, poles and equator included.
+    rng = np.random.default_rng(3)
+    n = 2000
+    u = rng.normal(size=(n, 3))
+    u /= np.linalg.norm(u, axis=1)[:, None]
+    u[:4] = [[0, 0, 1], [0, 0, -1], [1, 0, 0], [0, 1, 0]]
+    radius = WGS84.a_m * np.concatenate([[1.0, 1.0, 1.0, 1.0], rng.uniform(0.5, 10.0, n - 4)])
+    for model in (WGS84, SPHERE):
+        for (x, y, z), rr in zip(u, radius):
+            x, y, z = x * rr, y * rr, z * rr
+            h, nx, ny, nz = k.altitude_normal_xyz(x, y, z, model.a_m, model.f)
+            h0, nx0, ny0, nz0 = geodetic_altitude_normal_xyz(x, y, z, model.a_m, model.f)
+            assert abs(h - h0) <= 1e-8 + 1e-15 * rr, (x, y, z, h, h0)
+            assert max(abs(nx - nx0), abs(ny - ny0), abs(nz - nz0)) <= 1e-14
+
+
+def test_error_factor_matches_pow():
+    err = np.concatenate([np.geomspace(1e-300, 1e300, 601), [1.0, 0.5, 2.0]])
+    got = np.array([k.err_pow(e) for e in err])
+    np.testing.assert_allclose(got, err ** (-1.0 / 8.0), rtol=4 * np.finfo(float).eps, atol=0)
