@@ -57,10 +57,11 @@ def test_overrides_reach_the_interceptor_type() -> None:
         (SITE.replace("inventory: 10", "inventory: -3") % "", "interceptor_sites[0].inventory: -3 must be >= 0"),
         (SITE.replace("notional-interceptor-7kms", "notional-x") % "",
          ("interceptor_sites[0].type: unknown interceptor 'notional-x'; known: notional-interceptor-3kms, "
-         "notional-interceptor-4p5kms, notional-interceptor-7kms")),
+         "notional-interceptor-4p5kms, notional-interceptor-7kms, notional-interceptor-two-stage")),
         (SITE.replace("notional-interceptor-7kms", "notional-icbm") % "",
          ("interceptor_sites[0].type: 'notional-icbm' is a missile, not an interceptor; known: "
-         "notional-interceptor-3kms, notional-interceptor-4p5kms, notional-interceptor-7kms")),
+         "notional-interceptor-3kms, notional-interceptor-4p5kms, notional-interceptor-7kms, "
+         "notional-interceptor-two-stage")),
         (SITE.replace("place: redzikowo", "place: slupsk") % "",
          "interceptor_sites[0].place: unknown place 'slupsk'; known: redzikowo; or give {lat_deg: .., lon_deg: ..}"),
         (SITE.replace("place: redzikowo", "place: {lat_deg: 95, lon_deg: 17}") % "",

@@ -171,11 +171,11 @@ def overtake(arch: Architecture, corridor: Corridor, *, commit_s: float | None =
     architecture's radars and delays plus the site's readiness.
     """
     if len(arch.sites) != 1:
-        arch = Architecture(_one_site(arch.sites, 0), arch.radars, arch.model, arch.delays)
+        arch = Architecture(one_site(arch.sites, 0), arch.radars, arch.model, arch.delays)
     return _verdict(_Threat(corridor, arch.model, dt_s), arch, commit_s)
 
 
-def _one_site(sites: Sites, i: int, itype: InterceptorType | None = None) -> Sites:
+def one_site(sites: Sites, i: int, itype: InterceptorType | None = None) -> Sites:
     return Sites.build([sites.ids[i]], sites.lat_rad[i:i + 1], sites.lon_rad[i:i + 1], [itype or sites.types[i]],
                        alt_m=sites.alt_m[i:i + 1], inventory=sites.inventory[i:i + 1],
                        readiness_s=sites.readiness_s[i:i + 1], launch_interval_s=sites.launch_interval_s[i:i + 1],
@@ -232,7 +232,7 @@ def overtake_sweep(arch: Architecture, corridor: Corridor, *, commit_s: float | 
     every 30 s. ``progress(done, total)`` per reach table built.
     """
     if len(arch.sites) != 1:
-        arch = Architecture(_one_site(arch.sites, 0), arch.radars, arch.model, arch.delays)
+        arch = Architecture(one_site(arch.sites, 0), arch.radars, arch.model, arch.delays)
     threat = _Threat(corridor, arch.model, dt_s)
     base = _verdict(threat, arch, commit_s)
     t0 = base.earliest_launch_s
@@ -252,7 +252,7 @@ def overtake_sweep(arch: Architecture, corridor: Corridor, *, commit_s: float | 
         except InputError as exc:  # e.g. a fast booster cannot be slowed that far by Isp scaling alone
             notes.append(f"{v:g} km/s: {exc.message}")
             return None
-        a = Architecture(_one_site(arch.sites, 0, it), arch.radars, arch.model, arch.delays)
+        a = Architecture(one_site(arch.sites, 0, it), arch.radars, arch.model, arch.delays)
         o = _verdict(threat, a, commit)
         done[0] += 1
         if progress:

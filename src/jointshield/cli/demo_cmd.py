@@ -44,16 +44,25 @@ def demo(
 
 
 def _kill_chain_demo(sc, folder: Path, runs: int, workers: int | None, as_json: bool) -> None:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     from ..report.html import render_report
+    from .capability_cmd import code_version
+    from .demo_analyses import run_demo_analyses
     from .run_cmd import execute, write_run_folder
 
     prepared, result, doc = execute(sc, runs, None, workers)
     write_run_folder(folder, prepared, result, doc, with_report=False)
+    with Progress(SpinnerColumn(), TextColumn("analyses: {task.description}"), TimeElapsedColumn(), transient=True,
+                  console=Console(stderr=True)) as progress:
+        task = progress.add_task("", total=None)
+        manifest = run_demo_analyses(sc, folder, code_version(),
+                                     progress=lambda d: progress.update(task, description=d))
     report = render_report(folder)
     s = result.summary
     if as_json:
         typer.echo(json.dumps({"scenario": sc.name, "summary": s, "monte_carlo": doc.get("monte_carlo"),
-                               "report": str(report)}))
+                               "analyses": [m["title"] for m in manifest], "report": str(report)}))
         return
     console = Console()
     console.width = max(console.width, 110)

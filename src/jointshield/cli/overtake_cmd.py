@@ -98,15 +98,15 @@ def overtake(
         if site is None:
             if not sc.interceptor_sites:
                 raise InputError("--site", "the scenario has no interceptor sites; give --site and --interceptor")
-            from ..analysis.overtake import _one_site
+            from ..analysis.overtake import one_site
 
-            sites = _one_site(sites_from_scenario(sc), 0)
+            sites = one_site(sites_from_scenario(sc), 0)
             if interceptor or interceptor_speed_km_s is not None or burn_time_s is not None:
                 from ..defense import interceptor_type
 
                 it = interceptor_type(interceptor or sites.types[0].name, burnout_speed_km_s=interceptor_speed_km_s,
                                       burn_time_s=burn_time_s, model=model)
-                sites = _one_site(sites, 0, it)
+                sites = one_site(sites, 0, it)
             arch = Architecture(sites, radars, model)
         else:
             if interceptor is None:
