@@ -6,22 +6,9 @@ Agreement (planned date, launch area, impact area; no less than 24 hours ahead) 
 memorandum on pre-launch notification (launch window; notice compulsory for ballistic missiles whose range
 or apogee exceeds 500 km).
 
-:func:`match_launches` matches N detected launches (launch time, launch point, impact point, from the
-tracker's back-flown launch and predicted impact estimates) against M notifications, all at once with
-(N, M) arrays:
-
-- a detection *matches* a notification when its launch time lies in the window (± ``time_tol_s``),
-  its launch point in the launch area and its impact point in the impact area (each circle's radius
-  widened by the estimate's own error, ``launch_err_km`` / ``impact_err_km``);
-- it is *notified* (1) when a matching notification was filed at least ``lead_s`` before the window
-  opened; *late* when only notifications filed after that matched (notified stays 0: a late notice is a
-  violation, the criteria must not take it for one given in time);
-- it is *unmatched* when notice was compulsory (range or apogee over 500 km) and no timely notification
-  matched it;
-- a notification is *unused* when no detection matched it.
-
-Distances are great-circle on a sphere of the mean Earth radius (6371.0088 km): the areas are tens to
-hundreds of km across, where the sphere's error (< 0.5 %) is far below their size.
+A :class:`Notification` is what the service stores and the ledger records; how detected launches are
+matched against notifications (window, launch area, impact area, filing lead) is
+:func:`~jointshield.defense.notifications.match_launches`.
 """
 
 from __future__ import annotations

@@ -11,10 +11,9 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
 from .maps import auto_extent, draw_basemap, split_at_dateline, wrap_lon
-from .tracking_plot import DPI, _save
+from .tracking_plot import DPI, _save, draw_coverage
 
 Line = tuple[str, np.ndarray, np.ndarray]
 """``(label, lat_deg, lon_deg)``: a line on a map."""
@@ -54,20 +53,9 @@ def plot_architecture(path: str | os.PathLike, *, radars: Sequence[Mapping], sit
     lon_all += [t[2] for t in trajectories]
     extent = draw_basemap(ax, extent or auto_extent(np.concatenate(lon_all), np.concatenate(lat_all)))
     lon0 = extent[0]
-    glon = wrap_lon(np.asarray(coverage_lon_deg, float), lon0)
-    order = np.argsort(glon)
-    handles = []
-    for k, r in enumerate(radars):
-        color = f"C{k % 10}"
-        m = np.asarray(coverage_masks[k], float)[:, order]
-        if m.any():
-            ax.contourf(glon[order], coverage_lat_deg, m, levels=[0.5, 1.5], colors=[color], alpha=0.15, zorder=1)
-            ax.contour(glon[order], coverage_lat_deg, m, levels=[0.5], colors=[color], linewidths=0.8, zorder=2)
-        ax.plot(wrap_lon(r["lon_deg"], lon0), r["lat_deg"], "o", markersize=8, color=color, markeredgecolor="black",
-                zorder=6)
-        ax.annotate(r["id"], (wrap_lon(r["lon_deg"], lon0), r["lat_deg"]), xytext=(5, 5), textcoords="offset points",
-                    fontsize="small", zorder=7)
-        handles.append(Patch(facecolor=color, alpha=0.3, edgecolor=color, label=f"{r['id']} coverage"))
+    handles = draw_coverage(ax, lon0, [r["id"] for r in radars], [r["lat_deg"] for r in radars],
+                            [r["lon_deg"] for r in radars], coverage_lat_deg, coverage_lon_deg, coverage_masks,
+                            alpha=0.15)
     for s in sites:
         ax.plot(wrap_lon(s["lon_deg"], lon0), s["lat_deg"], "^", markersize=10, color="white", markeredgecolor="black",
                 markeredgewidth=1.5, zorder=6)

@@ -31,6 +31,27 @@ def _save(fig: Figure, path: str | os.PathLike) -> Path:
     return path
 
 
+def draw_coverage(ax, lon0: float, radar_ids: Sequence[str], radar_lat_deg, radar_lon_deg, grid_lat_deg,
+                  grid_lon_deg, masks, *, alpha: float) -> list[Patch]:
+    """Each radar's coverage mask ((S, nlat, nlon) bool on ``grid_lat_deg`` × ``grid_lon_deg``) filled and
+    outlined in its own colour, and its site as a labelled circle; the legend handles, one per radar.
+    ``lon0``: the map's western edge (longitudes are wrapped to run on from it)."""
+    glon = wrap_lon(np.asarray(grid_lon_deg, float), lon0)
+    order = np.argsort(glon)
+    handles = []
+    for s, rid in enumerate(radar_ids):
+        color = f"C{s % 10}"
+        m = np.asarray(masks[s], float)[:, order]
+        if m.any():
+            ax.contourf(glon[order], grid_lat_deg, m, levels=[0.5, 1.5], colors=[color], alpha=alpha, zorder=1)
+            ax.contour(glon[order], grid_lat_deg, m, levels=[0.5], colors=[color], linewidths=1.0, zorder=2)
+        x = wrap_lon(radar_lon_deg[s], lon0)
+        ax.plot(x, radar_lat_deg[s], marker="o", markersize=8, color=color, markeredgecolor="black", zorder=5)
+        ax.annotate(rid, (x, radar_lat_deg[s]), xytext=(5, 5), textcoords="offset points", fontsize="small", zorder=6)
+        handles.append(Patch(facecolor=color, alpha=0.3, edgecolor=color, label=f"{rid} coverage"))
+    return handles
+
+
 def plot_coverage(path: str | os.PathLike, *, radar_ids: Sequence[str], radar_lat_deg, radar_lon_deg,
                   grid_lat_deg, grid_lon_deg, masks, truth: Sequence[Series], tracks: Sequence[Series] = (),
                   alt_km: float, rcs_m2: float, title: str) -> Path:
@@ -46,20 +67,8 @@ def plot_coverage(path: str | os.PathLike, *, radar_ids: Sequence[str], radar_la
     lons = [np.asarray(radar_lon_deg, float)] + [np.asarray(s[2], float) for s in truth]
     extent = draw_basemap(ax, auto_extent(np.concatenate(lons), np.concatenate(lats)))
     lon0 = extent[0]
-    glon = wrap_lon(np.asarray(grid_lon_deg, float), lon0)
-    order = np.argsort(glon)
-    handles = []
-    for s, rid in enumerate(radar_ids):
-        color = f"C{s % 10}"
-        m = np.asarray(masks[s], float)[:, order]
-        if m.any():
-            ax.contourf(glon[order], grid_lat_deg, m, levels=[0.5, 1.5], colors=[color], alpha=0.18, zorder=1)
-            ax.contour(glon[order], grid_lat_deg, m, levels=[0.5], colors=[color], linewidths=1.0, zorder=2)
-        ax.plot(wrap_lon(radar_lon_deg[s], lon0), radar_lat_deg[s], marker="o", markersize=8, color=color,
-                markeredgecolor="black", zorder=5)
-        ax.annotate(rid, (wrap_lon(radar_lon_deg[s], lon0), radar_lat_deg[s]), xytext=(5, 5),
-                    textcoords="offset points", fontsize="small", zorder=6)
-        handles.append(Patch(facecolor=color, alpha=0.3, edgecolor=color, label=f"{rid} coverage"))
+    handles = draw_coverage(ax, lon0, radar_ids, radar_lat_deg, radar_lon_deg, grid_lat_deg, grid_lon_deg, masks,
+                            alpha=0.18)
     for k, (label, lat, lon) in enumerate(truth):
         for x, y in split_at_dateline(lon, lat, lon0):
             ax.plot(x, y, color="black", linewidth=1.4, zorder=3)
