@@ -60,9 +60,11 @@ def gnn_assign(
     """
     if pair_i.size == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    _, ui, ci = np.unique(pair_i, return_inverse=True, return_counts=True)
-    _, uj, cj = np.unique(pair_j, return_inverse=True, return_counts=True)
-    alone = (ci[ui] == 1) & (cj[uj] == 1)
+    # How often each track and measurement occurs among the pairs: counting (bincount) is linear, where
+    # np.unique sorts; most scans of well-separated targets have no shared row or column at all.
+    alone = (np.bincount(pair_i)[pair_i] == 1) & (np.bincount(pair_j)[pair_j] == 1)
+    if alone.all():
+        return pair_i, pair_j
     ti, mj = [pair_i[alone]], [pair_j[alone]]
     rest = ~alone
     if rest.any():
