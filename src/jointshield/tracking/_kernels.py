@@ -596,3 +596,30 @@ def life_cycle_drop(n, s, t_now, status, hits, opps, miss_run, t_last, seen, P, 
         if d:
             count += 1
     return count
+
+
+@njit
+def count_scan(ints, times, miss_run, n, s, ti, t_upd, confirm_m):
+    """The bookkeeping of one scan of radar ``s`` over the first ``n`` live tracks (tracker.py, steps 4
+    and 5). ``ints`` (N, 6) columns: track id, status, hits, opportunities, radars that see the track (bit
+    set), updates; ``times`` (N, 2): state time, last update time; ``miss_run`` (N, S) consecutive misses
+    per radar. Each updated track ``ti[k]`` (updated at ``t_upd[k]``) gains a hit, an opportunity and an
+    update, is seen by radar ``s`` with no miss run, and is confirmed (status 1) at ``confirm_m`` hits;
+    every other track this radar sees gains an opportunity and a miss."""
+    bit = np.int64(1) << np.int64(s)
+    updated = np.zeros(n, np.bool_)
+    for k in range(ti.shape[0]):
+        i = ti[k]
+        updated[i] = True
+        ints[i, 2] += 1
+        ints[i, 3] += 1
+        ints[i, 4] |= bit
+        ints[i, 5] += 1
+        miss_run[i, s] = 0
+        times[i, 1] = t_upd[k]
+        if ints[i, 1] == 0 and ints[i, 2] >= confirm_m:
+            ints[i, 1] = 1
+    for i in range(n):
+        if not updated[i] and (ints[i, 4] & bit) != 0:
+            ints[i, 3] += 1
+            miss_run[i, s] += 1

@@ -353,23 +353,12 @@ class Tracker:
             kern.update_assigned(ti, assigned_m, rows, lv.x, lv.P, lv.times[:, 0], lv.n_upd, z, var, t, sensor,
                                  sites.r_ecef_m, sites.enu_rot, omega, r_meas, float(cfg.q_m2_s3), self._earth,
                                  float(cfg.max_step_s), nis)
-            ints = lv.ints
-            ints[ti, 2] += 1  # hits
-            ints[ti, 3] += 1  # opportunities
-            ints[ti, 4] |= bit  # seen by this radar
-            ints[ti, 5] += 1  # updates
-            lv.miss_run[ti, s] = 0
-            lv.times[ti, 1] = t[mr]
-            confirm = (ints[ti, 1] == TENTATIVE) & (ints[ti, 2] >= cfg.confirm_m)
-            ints[ti[confirm], 1] = FIRM
-            self._record(ti, mr, sensor[mr], nis)
-
-        # 5. misses of tracks this radar has seen.
+        # 4b. hits, confirmation, and 5. misses of the tracks this radar has seen (compiled).
         if n:
-            missed = (lv.seen & bit) != 0
-            missed[assigned_t] = False
-            lv.opps[missed] += 1
-            lv.miss_run[missed, s] += 1
+            kern.count_scan(lv.ints, lv.times, lv.miss_run, n, s, assigned_t, t[rows[assigned_m]], cfg.confirm_m)
+        if assigned_t.size:
+            self._record(ti, mr, sensor[mr], nis)
+        if n:
             # 7. (decided now, applied after the births below, as the history has always recorded them)
             drop = self._life_cycle(n, s, t_ref)
 
