@@ -403,6 +403,32 @@ def coarse_pairs(track_r, track_radius, meas_r, meas_radius, out_i, out_j):
     return count
 
 
+@njit_inline
+def _pair_d2(x, P, dt, z, R, t_meas, site, E, omega, zh, Hp, S, Si, HP, nu):
+    """Squared Mahalanobis distance of one measurement ``z`` (3,) (variances ``R`` (3,), at ``t_meas``
+    from ``site`` with rotation ``E``) to one track (``x`` (6,), ``P`` (6, 6)) carried over ``dt`` s by
+    r + v dt. S = Hp Prr Hpᵀ + R with Hp evaluated there; the azimuth innovation wrapped to (−π, π]."""
+    aer_and_jacobian(x[0] + x[3] * dt, x[1] + x[4] * dt, x[2] + x[5] * dt, t_meas, site, E, omega, zh, Hp)
+    for a in range(3):
+        for b in range(3):
+            HP[a, b] = Hp[a, 0] * P[0, b] + Hp[a, 1] * P[1, b] + Hp[a, 2] * P[2, b]
+    for a in range(3):
+        for b in range(a, 3):
+            v = HP[a, 0] * Hp[b, 0] + HP[a, 1] * Hp[b, 1] + HP[a, 2] * Hp[b, 2]
+            S[a, b] = v
+            S[b, a] = v
+        S[a, a] += R[a]
+    _inv3_scaled(S, Si)
+    nu[0] = z[0] - zh[0]
+    nu[1] = wrap_pi(z[1] - zh[1])
+    nu[2] = z[2] - zh[2]
+    d2 = 0.0
+    for a in range(3):
+        for b in range(3):
+            d2 += nu[a] * Si[a, b] * nu[b]
+    return d2
+
+
 @njit
 def pair_distance(pi, pj, x, P, t_ref, z, R, t_meas, site_idx, sites, E, omega, d2_out):
     """Squared Mahalanobis distance of each candidate pair (track ``pi[k]``, measurement ``pj[k]``).
@@ -420,28 +446,64 @@ def pair_distance(pi, pj, x, P, t_ref, z, R, t_meas, site_idx, sites, E, omega, 
     for k in range(pi.shape[0]):
         i = pi[k]
         j = pj[k]
-        dt = t_meas[j] - t_ref
         s = site_idx[j]
-        aer_and_jacobian(x[i, 0] + x[i, 3] * dt, x[i, 1] + x[i, 4] * dt, x[i, 2] + x[i, 5] * dt, t_meas[j],
-                         sites[s], E[s], omega, zh, Hp)
-        for a in range(3):
-            for b in range(3):
-                HP[a, b] = Hp[a, 0] * P[i, 0, b] + Hp[a, 1] * P[i, 1, b] + Hp[a, 2] * P[i, 2, b]
-        for a in range(3):
-            for b in range(a, 3):
-                v = HP[a, 0] * Hp[b, 0] + HP[a, 1] * Hp[b, 1] + HP[a, 2] * Hp[b, 2]
-                S[a, b] = v
-                S[b, a] = v
-            S[a, a] += R[j, a]
-        _inv3_scaled(S, Si)
-        nu[0] = z[j, 0] - zh[0]
-        nu[1] = wrap_pi(z[j, 1] - zh[1])
-        nu[2] = z[j, 2] - zh[2]
-        d2 = 0.0
-        for a in range(3):
-            for b in range(3):
-                d2 += nu[a] * Si[a, b] * nu[b]
-        d2_out[k] = d2
+        d2_out[k] = _pair_d2(x[i], P[i], t_meas[j] - t_ref, z[j], R[j], t_meas[j], sites[s], E[s], omega, zh, Hp,
+                             S, Si, HP, nu)
+
+
+@njit
+def gate_scan(x, P, rows, r_meas, rad_meas, z, R, t_meas, site_idx, sites, E, omega, t_ref, spread_s, sqrt_gamma,
+              gamma, out_i, out_j, out_d2):
+    """Both gates of one scan in one pass (association.py): for every track (``x`` (N, 6), ``P`` at
+    ``t_ref``) and scan measurement ``rows[j]``, the coarse Euclidean test (:func:`gate_radius`,
+    :func:`coarse_pairs`, measurement radius √γ ``rad_meas``) and then, for the pairs it passes, the χ² test
+    d² ≤ γ (:func:`pair_distance`). Writes up to ``len(out_i)`` pairs (track, index into ``rows``) with
+    their d², in track-major order, and returns how many there are in all (call again with larger buffers
+    if more)."""
+    zh = np.empty(3)
+    Hp = np.empty((3, 3))
+    S = np.empty((3, 3))
+    Si = np.empty((3, 3))
+    HP = np.empty((3, 3))
+    nu = np.empty(3)
+    m = rows.shape[0]
+    mr = np.empty((m, 3))
+    mrad = np.empty(m)
+    for j in range(m):
+        for c in range(3):
+            mr[j, c] = r_meas[rows[j], c]
+        mrad[j] = sqrt_gamma * rad_meas[rows[j]]
+    count = 0
+    cap = out_i.shape[0]
+    for i in range(x.shape[0]):
+        tr = P[i, 0, 0] + P[i, 1, 1] + P[i, 2, 2]
+        sp = math.sqrt(x[i, 3] * x[i, 3] + x[i, 4] * x[i, 4] + x[i, 5] * x[i, 5])
+        ri = sqrt_gamma * math.sqrt(tr) + sp * spread_s + 1.0
+        xi = x[i, 0]
+        yi = x[i, 1]
+        zi = x[i, 2]
+        for j in range(m):
+            lim = ri + mrad[j]
+            d0 = mr[j, 0] - xi
+            if abs(d0) > lim:
+                continue
+            d1 = mr[j, 1] - yi
+            if abs(d1) > lim:
+                continue
+            dz = mr[j, 2] - zi
+            if d0 * d0 + d1 * d1 + dz * dz > lim * lim:
+                continue
+            g = rows[j]
+            s = site_idx[g]
+            d2 = _pair_d2(x[i], P[i], t_meas[g] - t_ref, z[g], R[g], t_meas[g], sites[s], E[s], omega, zh, Hp, S,
+                          Si, HP, nu)
+            if d2 <= gamma:
+                if count < cap:
+                    out_i[count] = i
+                    out_j[count] = j
+                    out_d2[count] = d2
+                count += 1
+    return count
 
 
 @njit

@@ -42,7 +42,7 @@ import numpy as np
 from ..earth.frames import eci_to_ecef
 from ..earth.models import WGS84, EarthModel
 from . import _kernels as kern
-from .association import coarse_pairs, gate_threshold, gnn_assign
+from .association import gate_threshold, gnn_assign
 from .measurement import Sites
 from .motion import DEFAULT_MAX_STEP_S, earth_vector
 
@@ -200,6 +200,7 @@ class Tracker:
         self.config = config or TrackerConfig()
         self._gamma = gate_threshold(self.config.gate_probability, 3)
         self._sqrt_gamma = float(np.sqrt(self._gamma))
+        self._pair_cap = 256  # gated pairs a scan's buffers hold; grows when a scan has more
         self._sites: Sites | None = None
         self._sites_key = None
         self._earth = earth_vector(self.config.model)
@@ -289,7 +290,7 @@ class Tracker:
 
     def _scan(self, rows: np.ndarray, s: int, k: int, ctx) -> None:
         cfg = self.config
-        sites, z, var, t, sensor, r_meas, c_meas, rad_meas = ctx
+        sites, z, var, t, sensor, r_meas, c_meas, _ = ctx
         lv = self._live
         bit = np.int64(1) << np.int64(s)
         t_m = t[rows]
@@ -319,16 +320,8 @@ class Tracker:
         assigned_m = _EMPTY
         gated_by_firm = np.zeros(m, bool)
         if n:
-            sg = self._sqrt_gamma
-            track_radius = np.empty(n)
-            kern.gate_radius(lv.x, lv.P, sg, float(t_m.max() - t_ref), track_radius)
-            pi, pj = coarse_pairs(lv.x[:, :3], track_radius, r_meas[rows], sg * rad_meas[rows])
+            pi, pj, d2 = self._gate(rows, t_ref, float(t_m.max() - t_ref), ctx)
             if pi.size:
-                d2 = np.empty(pi.size)
-                kern.pair_distance(pi, pj, lv.x, lv.P, t_ref, z[rows], var[rows], t_m, sensor[rows],
-                                   sites.r_ecef_m, sites.enu_rot, omega, d2)
-                ok = d2 <= gamma
-                pi, pj, d2 = pi[ok], pj[ok], d2[ok]
                 firm_pair = lv.ints[pi, 1] == FIRM
                 gated_by_firm[pj[firm_pair]] = True
                 # 3. global nearest neighbour: firm tracks first, then tentative ones on what is left, so
@@ -390,6 +383,23 @@ class Tracker:
         # 7. life cycle.
         if n:
             self._drop(drop)
+
+    def _gate(self, rows: np.ndarray, t_ref: float, spread_s: float, ctx):
+        """The gated pairs of a scan: track indices, indices into ``rows`` and their d² (coarse and χ²
+        gates in one compiled pass, :func:`._kernels.gate_scan`)."""
+        sites, z, var, t, sensor, r_meas, _, rad_meas = ctx
+        lv = self._live
+        cap = self._pair_cap
+        while True:
+            pi = np.empty(cap, np.int64)
+            pj = np.empty(cap, np.int64)
+            d2 = np.empty(cap)
+            count = kern.gate_scan(lv.x, lv.P, rows, r_meas, rad_meas, z, var, t, sensor, sites.r_ecef_m,
+                                   sites.enu_rot, float(self.config.model.omega_rad_s), t_ref, spread_s,
+                                   self._sqrt_gamma, self._gamma, pi, pj, d2)
+            if count <= cap:
+                return pi[:count], pj[:count], d2[:count]
+            cap = self._pair_cap = 2 * count
 
     def _life_cycle(self, n: int, s: int, t_now: float) -> np.ndarray | None:
         """Radar ``s`` loses tracks it has missed ``delete_misses`` times in a row; returns the indices of
