@@ -188,3 +188,42 @@ def test_gospa_over_time_counts_a_missed_target_then_localises_it(one_target):
     # Before confirmation (firm at t = 4 s) the target is missed: c/√2; after, the localisation error.
     np.testing.assert_allclose(g[:2], c / np.sqrt(2))
     assert g[2] < 1000.0 and g[3] < 500.0
+
+
+def test_deletion_rules_use_the_exact_geodetic_altitude_near_the_ground():
+    """The altitude rule (deleted below min_altitude_m = -5 km) tests h >= |r| - a first and computes the
+    exact geodetic altitude only below that bound. At a pole |r| - a is 21.4 km less than the altitude,
+    so a track 1 km up there fails the bound and must be kept by the exact test; 6 km under the equator
+    or the pole it goes, 4 km under the equator it stays; a track 300 km up passes on the bound alone."""
+    from jointshield.earth.frames import geodetic_to_ecef
+    from jointshield.tracking import _kernels as kern
+
+    lat = np.deg2rad([90.0, 90.0, 0.0, 0.0, 45.0])
+    alt = np.array([1e3, -6e3, -6e3, -4e3, 300e3])
+    n = lat.size
+    x = np.zeros((n, 6))
+    x[:, :3] = geodetic_to_ecef(lat, np.zeros(n), alt, WGS84)
+    P = np.broadcast_to(np.eye(6), (n, 6, 6)).copy()
+    status = np.full(n, FIRM, np.int64)
+    ones = np.ones(n, np.int64)
+    drop = np.empty(n, bool)
+    count = kern.life_cycle_drop(n, 0, 10.0, status, 3 * ones, 3 * ones, np.zeros((n, 1), np.int32),
+                                 np.full(n, 10.0), ones.copy(), P, x, 4, 3, 4, 60.0, 30e3, -5e3, WGS84.a_m,
+                                 WGS84.f, drop)
+    assert drop.tolist() == [False, True, True, False, False]
+    assert count == 2
+
+
+def test_gnn_assign_takes_lone_pairs_as_they_are_and_solves_the_shared_ones_optimally():
+    from jointshield.tracking.association import gnn_assign
+
+    # No track or measurement shared: every gated pair is assigned, in the order given.
+    ti, mj = gnn_assign(np.array([3, 0, 1]), np.array([7, 2, 5]), np.array([1.0, 2.0, 3.0]), 21.1)
+    assert ti.tolist() == [3, 0, 1] and mj.tolist() == [7, 2, 5]
+    # Tracks 0 and 1 both gate measurement 0; greedy (0 -> 0, cost 1) would leave track 1 unassigned
+    # (miss cost 10): total 11. The optimum is 0 -> 1 (2) and 1 -> 0 (1.5): 3.5. Track 2 -> 5 is alone.
+    ti, mj = gnn_assign(np.array([0, 0, 1, 2]), np.array([0, 1, 0, 5]), np.array([1.0, 2.0, 1.5, 4.0]), 10.0)
+    assert sorted(zip(ti.tolist(), mj.tolist(), strict=True)) == [(0, 1), (1, 0), (2, 5)]
+    # With a miss cost of 1.2 leaving track 1 unassigned is cheaper: 0 -> 0 (1) + miss (1.2) = 2.2 < 3.5.
+    ti, mj = gnn_assign(np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([1.0, 2.0, 1.5]), 1.2)
+    assert sorted(zip(ti.tolist(), mj.tolist(), strict=True)) == [(0, 0)]

@@ -52,7 +52,7 @@ from ..defense.notifications import match_track_estimates as match_notifications
 from ..defense.notifications import notice_word
 from ..defense.sites import Sites
 from ..earth.frames import eci_to_ecef
-from ..flight.truth import Truth
+from ..flight.truth import Truth, hermite_sample
 from ..scenario.criteria_schema import agreed_rule_set, regions_from_scenario
 from ..scenario.defense_schema import sites_from_scenario
 from ..scenario.notifications_schema import notification_arrays
@@ -205,25 +205,38 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
             k0 = tracker.n_chunks
             tracker.process(meas.take(rows))
             new = tracker.history(k0)
-            upd = new.meas >= 0
+            upd = np.flatnonzero(new.meas >= 0)
+            tid_u = new.track_id[upd]
             truth_of = meas.truth[rows[new.meas[upd]]]
-            for tid, o in zip(new.track_id[upd].tolist(), truth_of.tolist(), strict=True):
+            # Votes per (track, object), counted per distinct pair and added in the order of each pair's
+            # first row, so that a track's dict meets its objects in the order the rows do (which breaks
+            # ties in `label`).
+            pair_key = tid_u * (n_obj + 1) + (truth_of + 1)
+            _, first, count = np.unique(pair_key, return_index=True, return_counts=True)
+            by_row = np.argsort(first)
+            for tid, o, c in zip(tid_u[first[by_row]].tolist(), truth_of[first[by_row]].tolist(),
+                                 count[by_row].tolist(), strict=True):
                 d = votes.setdefault(tid, {})
-                d[o] = d.get(o, 0) + 1
-            for j in np.flatnonzero(upd):  # the latest update of each track, kept after it is deleted
+                d[o] = d.get(o, 0) + c
+            # The latest update of each track (its last row here), kept after the track is deleted.
+            _, last_rev = np.unique(tid_u[::-1], return_index=True)
+            for j in upd[upd.size - 1 - last_rev].tolist():
                 last_update[int(new.track_id[j])] = (new.t_s[j], new.x_eci[j], new.P_eci[j])
-            for tid, tt in zip(new.track_id[new.status == FIRM].tolist(), new.t_s[new.status == FIRM].tolist(),
-                               strict=True):
+            firm_rows = np.flatnonzero(new.status == FIRM)
+            _, first_firm = np.unique(new.track_id[firm_rows], return_index=True)
+            for j in np.sort(firm_rows[first_firm]).tolist():
+                tid = int(new.track_id[j])
                 if tid not in firm_seen:
                     firm_seen.add(tid)
-                    events.append(Event(tt, "firm_track", name_of(tid)))
+                    events.append(Event(float(new.t_s[j]), "firm_track", name_of(tid)))
         t_prev = t
 
         live = tracker.tracks()
         firm = np.flatnonzero(live.status == FIRM)
         # --- criteria on firm tracks not yet classified.
-        todo = np.array([i for i in firm if classified.get(int(live.track_id[i]), ("",))[0] != "threat"],
-                        dtype=np.int64)
+        tids = live.track_id.tolist()  # Python ints once, not a numpy scalar per track and lookup
+        firm_l = firm.tolist()
+        todo = np.array([i for i in firm_l if classified.get(tids[i], ("",))[0] != "threat"], dtype=np.int64)
         new_threats = []
         if todo.size:
             x, P, tt = live.x_eci[todo], live.P_eci[todo], live.t_s[todo]
@@ -260,9 +273,8 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
                     new_threats.append(i)
 
         # --- engagement planning for the new threats (and re-planning after misses).
-        replan = [i for i in firm if int(live.track_id[i]) in classified and classified[int(live.track_id[i])][0]
-                  == "threat" and int(live.track_id[i]) not in engaged and int(live.track_id[i]) not in passed
-                  and i not in new_threats]
+        replan = [i for i in firm_l if tids[i] in classified and classified[tids[i]][0] == "threat"
+                  and tids[i] not in engaged and tids[i] not in passed and i not in new_threats]
         cand = np.array(new_threats + replan, dtype=np.int64)
         if cand.size and len(sites) and inventory.sum() > 0:
             r, v = _ecef(live.x_eci[cand], live.t_s[cand], model)
@@ -315,11 +327,12 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
                 ok = False
                 miss_m = np.nan
                 if o is not None and not np.isfinite(killed[o]) and shot["intercept_s"] < truth.impact_t_s[o]:
-                    r_true, _ = truth.state_at(np.array([shot["intercept_s"]]))
+                    r_true, _ = hermite_sample(truth.t_s, truth.r_ecef_m[o:o + 1], truth.v_ecef_m_s[o:o + 1],
+                                               np.array([shot["intercept_s"]]))  # Truth.state_at of one object
                     pip_late = _latest_pip(last_update.get(shot["track"]), shot["intercept_s"], model)
                     if pip_late is None:
                         pip_late = shot["pip_ecef_m"]
-                    miss_m = float(np.linalg.norm(r_true[o, 0] - pip_late))
+                    miss_m = float(np.linalg.norm(r_true[0, 0] - pip_late))
                     shift_m = float(np.linalg.norm(pip_late - shot["pip_ecef_m"]))
                     t_fly = max(shot["intercept_s"] - shot["launch_s"], 2 * ENDGAME_S)
                     dv = shift_m / (0.5 * t_fly) + miss_m / ENDGAME_S

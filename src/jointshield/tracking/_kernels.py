@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from .._numba import njit, njit_inline
+from ..earth.frames import geodetic_altitude_xyz
 
 TWO_PI = 2.0 * np.pi
 
@@ -97,6 +98,58 @@ def _deriv(y, phi, earth, dy, dphi, a, G):
             dphi[3 + i, j] = G[i, 0] * phi[0, j] + G[i, 1] * phi[1, j] + G[i, 2] * phi[2, j]
 
 
+@njit_inline
+def _predict_one(x, P, h_total, q, earth, max_step_s, x_out, P_out, phi, y, yt, pt, k_y, k_p, a, G, tmp):
+    """One row of :func:`predict_rows`: state ``x`` (6,), covariance ``P`` (6, 6) over ``h_total`` s into
+    ``x_out``, ``P_out`` (which may be ``x``, ``P`` themselves: both are read in full before either is
+    written) and the transition matrix ``phi`` (6, 6); the rest are scratch arrays."""
+    for i in range(6):
+        y[i] = x[i]
+        for j in range(6):
+            phi[i, j] = 1.0 if i == j else 0.0
+    if h_total != 0.0:
+        m = int(math.ceil(abs(h_total) / max_step_s))  # noqa: RUF046  (numba types math.ceil as float)
+        h = h_total / m
+        for _ in range(m):
+            _deriv(y, phi, earth, k_y[0], k_p[0], a, G)
+            for s in range(1, 4):
+                c = 0.5 * h if s < 3 else h
+                for i in range(6):
+                    yt[i] = y[i] + c * k_y[s - 1, i]
+                    for j in range(6):
+                        pt[i, j] = phi[i, j] + c * k_p[s - 1, i, j]
+                _deriv(yt, pt, earth, k_y[s], k_p[s], a, G)
+            w = h / 6.0
+            for i in range(6):
+                y[i] += w * (k_y[0, i] + 2.0 * k_y[1, i] + 2.0 * k_y[2, i] + k_y[3, i])
+                for j in range(6):
+                    phi[i, j] += w * (k_p[0, i, j] + 2.0 * k_p[1, i, j] + 2.0 * k_p[2, i, j] + k_p[3, i, j])
+    for i in range(6):
+        x_out[i] = y[i]
+    # tmp = Φ P
+    for i in range(6):
+        for j in range(6):
+            s_ = 0.0
+            for k in range(6):
+                s_ += phi[i, k] * P[k, j]
+            tmp[i, j] = s_
+    ad = abs(h_total)
+    q3 = q * ad * ad * ad / 3.0
+    q2 = q * h_total * ad / 2.0
+    q1 = q * ad
+    for i in range(6):
+        for j in range(i, 6):
+            s_ = 0.0
+            for k in range(6):
+                s_ += tmp[i, k] * phi[j, k]
+            if i == j:
+                s_ += q3 if i < 3 else q1
+            elif j == i + 3:
+                s_ += q2
+            P_out[i, j] = s_
+            P_out[j, i] = s_
+
+
 @njit
 def predict_rows(x, P, dt, q, earth, max_step_s, x_out, P_out, phi_out):
     """Predict N states (N, 6) and covariances (N, 6, 6) over their own ``dt`` (N,) s.
@@ -104,67 +157,39 @@ def predict_rows(x, P, dt, q, earth, max_step_s, x_out, P_out, phi_out):
     Classical RK4 (Runge–Kutta 4th order) on the state and the 6×6 state-transition matrix together, in
     ``ceil(|dt| / max_step_s)`` equal steps; then P⁺ = Φ P Φᵀ + Q(dt) with the white-acceleration
     Q = q [[|dt|³/3 I, dt|dt|/2 I], [dt|dt|/2 I, |dt| I]] (q: (N,) m²/s³ per axis). Writes x_out, P_out and
-    the transition matrices phi_out (N, 6, 6).
+    the transition matrices phi_out (N, 6, 6). ``x_out``, ``P_out`` may be ``x``, ``P`` (in place).
     """
-    n_rows = x.shape[0]
     y = np.empty(6)
     yt = np.empty(6)
-    phi = np.empty((6, 6))
     pt = np.empty((6, 6))
     k_y = np.empty((4, 6))
     k_p = np.empty((4, 6, 6))
     a = np.empty(3)
     G = np.empty((3, 3))
     tmp = np.empty((6, 6))
-    for n in range(n_rows):
-        h_total = dt[n]
-        for i in range(6):
-            y[i] = x[n, i]
-            for j in range(6):
-                phi[i, j] = 1.0 if i == j else 0.0
-        if h_total != 0.0:
-            m = int(math.ceil(abs(h_total) / max_step_s))  # noqa: RUF046  (numba types math.ceil as float)
-            h = h_total / m
-            for _ in range(m):
-                _deriv(y, phi, earth, k_y[0], k_p[0], a, G)
-                for s in range(1, 4):
-                    c = 0.5 * h if s < 3 else h
-                    for i in range(6):
-                        yt[i] = y[i] + c * k_y[s - 1, i]
-                        for j in range(6):
-                            pt[i, j] = phi[i, j] + c * k_p[s - 1, i, j]
-                    _deriv(yt, pt, earth, k_y[s], k_p[s], a, G)
-                w = h / 6.0
-                for i in range(6):
-                    y[i] += w * (k_y[0, i] + 2.0 * k_y[1, i] + 2.0 * k_y[2, i] + k_y[3, i])
-                    for j in range(6):
-                        phi[i, j] += w * (k_p[0, i, j] + 2.0 * k_p[1, i, j] + 2.0 * k_p[2, i, j] + k_p[3, i, j])
-        for i in range(6):
-            x_out[n, i] = y[i]
-            for j in range(6):
-                phi_out[n, i, j] = phi[i, j]
-        # tmp = Φ P
-        for i in range(6):
-            for j in range(6):
-                s_ = 0.0
-                for k in range(6):
-                    s_ += phi[i, k] * P[n, k, j]
-                tmp[i, j] = s_
-        ad = abs(h_total)
-        q3 = q[n] * ad * ad * ad / 3.0
-        q2 = q[n] * h_total * ad / 2.0
-        q1 = q[n] * ad
-        for i in range(6):
-            for j in range(i, 6):
-                s_ = 0.0
-                for k in range(6):
-                    s_ += tmp[i, k] * phi[j, k]
-                if i == j:
-                    s_ += q3 if i < 3 else q1
-                elif j == i + 3:
-                    s_ += q2
-                P_out[n, i, j] = s_
-                P_out[n, j, i] = s_
+    for n in range(x.shape[0]):
+        _predict_one(x[n], P[n], dt[n], q[n], earth, max_step_s, x_out[n], P_out[n], phi_out[n], y, yt, pt, k_y,
+                     k_p, a, G, tmp)
+
+
+@njit
+def predict_to(x, P, t, t_to, q, earth, max_step_s):
+    """Predict, in place, every row of ``x`` (N, 6), ``P`` (N, 6, 6) whose time ``t`` (N,) differs from
+    ``t_to`` (s) to that time (as :func:`predict_rows`, q scalar); sets ``t`` to ``t_to``."""
+    y = np.empty(6)
+    yt = np.empty(6)
+    pt = np.empty((6, 6))
+    k_y = np.empty((4, 6))
+    k_p = np.empty((4, 6, 6))
+    a = np.empty(3)
+    G = np.empty((3, 3))
+    tmp = np.empty((6, 6))
+    phi = np.empty((6, 6))
+    for n in range(x.shape[0]):
+        dt = t_to - t[n]
+        if dt != 0.0:
+            _predict_one(x[n], P[n], dt, q, earth, max_step_s, x[n], P[n], phi, y, yt, pt, k_y, k_p, a, G, tmp)
+            t[n] = t_to
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -274,6 +299,56 @@ def _inv3_scaled(S, Si):
     return det * S[0, 0] * S[1, 1] * S[2, 2]
 
 
+@njit_inline
+def _update_one(x, P, nu, Hp, R, x_out, P_out, PHt, S, Si, K, A, AP):
+    """One row of :func:`update_rows` (``x`` (6,), ``P`` (6, 6), ``nu`` (3,), ``Hp`` (3, 3), ``R`` (3,));
+    ``x_out``, ``P_out`` may be ``x``, ``P`` (each is read in full before it is written). Returns the NIS."""
+    for i in range(6):
+        for j in range(3):
+            PHt[i, j] = (P[i, 0] * Hp[j, 0] + P[i, 1] * Hp[j, 1] + P[i, 2] * Hp[j, 2])
+    for i in range(3):
+        for j in range(3):
+            S[i, j] = Hp[i, 0] * PHt[0, j] + Hp[i, 1] * PHt[1, j] + Hp[i, 2] * PHt[2, j]
+        S[i, i] += R[i]
+    for i in range(3):  # exact symmetry before inverting
+        for j in range(i + 1, 3):
+            m = 0.5 * (S[i, j] + S[j, i])
+            S[i, j] = m
+            S[j, i] = m
+    _inv3_scaled(S, Si)
+    nis = 0.0
+    for i in range(3):
+        for j in range(3):
+            nis += nu[i] * Si[i, j] * nu[j]
+    for i in range(6):
+        for j in range(3):
+            K[i, j] = PHt[i, 0] * Si[0, j] + PHt[i, 1] * Si[1, j] + PHt[i, 2] * Si[2, j]
+    for i in range(6):
+        x_out[i] = x[i] + K[i, 0] * nu[0] + K[i, 1] * nu[1] + K[i, 2] * nu[2]
+    # A = I - K H, H = [Hp 0]
+    for i in range(6):
+        for j in range(6):
+            v = 1.0 if i == j else 0.0
+            if j < 3:
+                v -= K[i, 0] * Hp[0, j] + K[i, 1] * Hp[1, j] + K[i, 2] * Hp[2, j]
+            A[i, j] = v
+    for i in range(6):
+        for j in range(6):
+            s_ = 0.0
+            for k in range(6):
+                s_ += A[i, k] * P[k, j]
+            AP[i, j] = s_
+    for i in range(6):
+        for j in range(i, 6):
+            s_ = 0.0
+            for k in range(6):
+                s_ += AP[i, k] * A[j, k]
+            s_ += K[i, 0] * R[0] * K[j, 0] + K[i, 1] * R[1] * K[j, 1] + K[i, 2] * R[2] * K[j, 2]
+            P_out[i, j] = s_
+            P_out[j, i] = s_
+    return nis
+
+
 @njit
 def update_rows(x, P, nu, Hp, R, x_out, P_out, nis_out):
     """Kalman update of N states with one 3-vector measurement each, H = [Hp, 0] (position only).
@@ -289,50 +364,7 @@ def update_rows(x, P, nu, Hp, R, x_out, P_out, nis_out):
     A = np.empty((6, 6))
     AP = np.empty((6, 6))
     for n in range(x.shape[0]):
-        for i in range(6):
-            for j in range(3):
-                PHt[i, j] = (P[n, i, 0] * Hp[n, j, 0] + P[n, i, 1] * Hp[n, j, 1] + P[n, i, 2] * Hp[n, j, 2])
-        for i in range(3):
-            for j in range(3):
-                S[i, j] = Hp[n, i, 0] * PHt[0, j] + Hp[n, i, 1] * PHt[1, j] + Hp[n, i, 2] * PHt[2, j]
-            S[i, i] += R[n, i]
-        for i in range(3):  # exact symmetry before inverting
-            for j in range(i + 1, 3):
-                m = 0.5 * (S[i, j] + S[j, i])
-                S[i, j] = m
-                S[j, i] = m
-        _inv3_scaled(S, Si)
-        nis = 0.0
-        for i in range(3):
-            for j in range(3):
-                nis += nu[n, i] * Si[i, j] * nu[n, j]
-        nis_out[n] = nis
-        for i in range(6):
-            for j in range(3):
-                K[i, j] = PHt[i, 0] * Si[0, j] + PHt[i, 1] * Si[1, j] + PHt[i, 2] * Si[2, j]
-        for i in range(6):
-            x_out[n, i] = x[n, i] + K[i, 0] * nu[n, 0] + K[i, 1] * nu[n, 1] + K[i, 2] * nu[n, 2]
-        # A = I - K H, H = [Hp 0]
-        for i in range(6):
-            for j in range(6):
-                v = 1.0 if i == j else 0.0
-                if j < 3:
-                    v -= K[i, 0] * Hp[n, 0, j] + K[i, 1] * Hp[n, 1, j] + K[i, 2] * Hp[n, 2, j]
-                A[i, j] = v
-        for i in range(6):
-            for j in range(6):
-                s_ = 0.0
-                for k in range(6):
-                    s_ += A[i, k] * P[n, k, j]
-                AP[i, j] = s_
-        for i in range(6):
-            for j in range(i, 6):
-                s_ = 0.0
-                for k in range(6):
-                    s_ += AP[i, k] * A[j, k]
-                s_ += K[i, 0] * R[n, 0] * K[j, 0] + K[i, 1] * R[n, 1] * K[j, 1] + K[i, 2] * R[n, 2] * K[j, 2]
-                P_out[n, i, j] = s_
-                P_out[n, j, i] = s_
+        nis_out[n] = _update_one(x[n], P[n], nu[n], Hp[n], R[n], x_out[n], P_out[n], PHt, S, Si, K, A, AP)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -371,6 +403,32 @@ def coarse_pairs(track_r, track_radius, meas_r, meas_radius, out_i, out_j):
     return count
 
 
+@njit_inline
+def _pair_d2(x, P, dt, z, R, t_meas, site, E, omega, zh, Hp, S, Si, HP, nu):
+    """Squared Mahalanobis distance of one measurement ``z`` (3,) (variances ``R`` (3,), at ``t_meas``
+    from ``site`` with rotation ``E``) to one track (``x`` (6,), ``P`` (6, 6)) carried over ``dt`` s by
+    r + v dt. S = Hp Prr Hpᵀ + R with Hp evaluated there; the azimuth innovation wrapped to (−π, π]."""
+    aer_and_jacobian(x[0] + x[3] * dt, x[1] + x[4] * dt, x[2] + x[5] * dt, t_meas, site, E, omega, zh, Hp)
+    for a in range(3):
+        for b in range(3):
+            HP[a, b] = Hp[a, 0] * P[0, b] + Hp[a, 1] * P[1, b] + Hp[a, 2] * P[2, b]
+    for a in range(3):
+        for b in range(a, 3):
+            v = HP[a, 0] * Hp[b, 0] + HP[a, 1] * Hp[b, 1] + HP[a, 2] * Hp[b, 2]
+            S[a, b] = v
+            S[b, a] = v
+        S[a, a] += R[a]
+    _inv3_scaled(S, Si)
+    nu[0] = z[0] - zh[0]
+    nu[1] = wrap_pi(z[1] - zh[1])
+    nu[2] = z[2] - zh[2]
+    d2 = 0.0
+    for a in range(3):
+        for b in range(3):
+            d2 += nu[a] * Si[a, b] * nu[b]
+    return d2
+
+
 @njit
 def pair_distance(pi, pj, x, P, t_ref, z, R, t_meas, site_idx, sites, E, omega, d2_out):
     """Squared Mahalanobis distance of each candidate pair (track ``pi[k]``, measurement ``pj[k]``).
@@ -388,28 +446,64 @@ def pair_distance(pi, pj, x, P, t_ref, z, R, t_meas, site_idx, sites, E, omega, 
     for k in range(pi.shape[0]):
         i = pi[k]
         j = pj[k]
-        dt = t_meas[j] - t_ref
         s = site_idx[j]
-        aer_and_jacobian(x[i, 0] + x[i, 3] * dt, x[i, 1] + x[i, 4] * dt, x[i, 2] + x[i, 5] * dt, t_meas[j],
-                         sites[s], E[s], omega, zh, Hp)
-        for a in range(3):
-            for b in range(3):
-                HP[a, b] = Hp[a, 0] * P[i, 0, b] + Hp[a, 1] * P[i, 1, b] + Hp[a, 2] * P[i, 2, b]
-        for a in range(3):
-            for b in range(a, 3):
-                v = HP[a, 0] * Hp[b, 0] + HP[a, 1] * Hp[b, 1] + HP[a, 2] * Hp[b, 2]
-                S[a, b] = v
-                S[b, a] = v
-            S[a, a] += R[j, a]
-        _inv3_scaled(S, Si)
-        nu[0] = z[j, 0] - zh[0]
-        nu[1] = wrap_pi(z[j, 1] - zh[1])
-        nu[2] = z[j, 2] - zh[2]
-        d2 = 0.0
-        for a in range(3):
-            for b in range(3):
-                d2 += nu[a] * Si[a, b] * nu[b]
-        d2_out[k] = d2
+        d2_out[k] = _pair_d2(x[i], P[i], t_meas[j] - t_ref, z[j], R[j], t_meas[j], sites[s], E[s], omega, zh, Hp,
+                             S, Si, HP, nu)
+
+
+@njit
+def gate_scan(x, P, rows, r_meas, rad_meas, z, R, t_meas, site_idx, sites, E, omega, t_ref, spread_s, sqrt_gamma,
+              gamma, out_i, out_j, out_d2):
+    """Both gates of one scan in one pass (association.py): for every track (``x`` (N, 6), ``P`` at
+    ``t_ref``) and scan measurement ``rows[j]``, the coarse Euclidean test (:func:`gate_radius`,
+    :func:`coarse_pairs`, measurement radius √γ ``rad_meas``) and then, for the pairs it passes, the χ² test
+    d² ≤ γ (:func:`pair_distance`). Writes up to ``len(out_i)`` pairs (track, index into ``rows``) with
+    their d², in track-major order, and returns how many there are in all (call again with larger buffers
+    if more)."""
+    zh = np.empty(3)
+    Hp = np.empty((3, 3))
+    S = np.empty((3, 3))
+    Si = np.empty((3, 3))
+    HP = np.empty((3, 3))
+    nu = np.empty(3)
+    m = rows.shape[0]
+    mr = np.empty((m, 3))
+    mrad = np.empty(m)
+    for j in range(m):
+        for c in range(3):
+            mr[j, c] = r_meas[rows[j], c]
+        mrad[j] = sqrt_gamma * rad_meas[rows[j]]
+    count = 0
+    cap = out_i.shape[0]
+    for i in range(x.shape[0]):
+        tr = P[i, 0, 0] + P[i, 1, 1] + P[i, 2, 2]
+        sp = math.sqrt(x[i, 3] * x[i, 3] + x[i, 4] * x[i, 4] + x[i, 5] * x[i, 5])
+        ri = sqrt_gamma * math.sqrt(tr) + sp * spread_s + 1.0
+        xi = x[i, 0]
+        yi = x[i, 1]
+        zi = x[i, 2]
+        for j in range(m):
+            lim = ri + mrad[j]
+            d0 = mr[j, 0] - xi
+            if abs(d0) > lim:
+                continue
+            d1 = mr[j, 1] - yi
+            if abs(d1) > lim:
+                continue
+            dz = mr[j, 2] - zi
+            if d0 * d0 + d1 * d1 + dz * dz > lim * lim:
+                continue
+            g = rows[j]
+            s = site_idx[g]
+            d2 = _pair_d2(x[i], P[i], t_meas[g] - t_ref, z[g], R[g], t_meas[g], sites[s], E[s], omega, zh, Hp, S,
+                          Si, HP, nu)
+            if d2 <= gamma:
+                if count < cap:
+                    out_i[count] = i
+                    out_j[count] = j
+                    out_d2[count] = d2
+                count += 1
+    return count
 
 
 @njit
@@ -423,3 +517,171 @@ def innovations(x, t, z, site_idx, sites, E, omega, nu_out, H_out):
         nu_out[n, 0] = z[n, 0] - zh[0]
         nu_out[n, 1] = wrap_pi(z[n, 1] - zh[1])
         nu_out[n, 2] = z[n, 2] - zh[2]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# measurements to inertial positions
+# ---------------------------------------------------------------------------------------------------------
+
+
+@njit
+def aer_to_inertial_rows(z, var, t, site_idx, sites, E, omega, r_out, C_out):
+    """Inertial position (N, 3) m of measurements z (N, 3) = (range, az, el) and its covariance (N, 3, 3),
+    linearised at the measurement: C = M J diag(var) Jᵀ Mᵀ, J = ∂enu/∂(range, az, el), M = R3(ωt)ᵀ Eᵀ.
+
+    enu = ρ (cos el sin az, cos el cos az, sin el); r_ecef = site + Eᵀ enu; r = R3(ωt)ᵀ r_ecef.
+    """
+    J = np.empty((3, 3))
+    M = np.empty((3, 3))
+    B = np.empty((3, 3))
+    for n in range(z.shape[0]):
+        s = site_idx[n]
+        rng = z[n, 0]
+        sa, ca = math.sin(z[n, 1]), math.cos(z[n, 1])
+        se, ce = math.sin(z[n, 2]), math.cos(z[n, 2])
+        enu0, enu1, enu2 = rng * ce * sa, rng * ce * ca, rng * se
+        ct, st = math.cos(omega * t[n]), math.sin(omega * t[n])
+        # ECEF position, then inertial: x = c X − s Y, y = s X + c Y (R3(ωt)ᵀ).
+        X = sites[s, 0] + E[s, 0, 0] * enu0 + E[s, 1, 0] * enu1 + E[s, 2, 0] * enu2
+        Y = sites[s, 1] + E[s, 0, 1] * enu0 + E[s, 1, 1] * enu1 + E[s, 2, 1] * enu2
+        Z = sites[s, 2] + E[s, 0, 2] * enu0 + E[s, 1, 2] * enu1 + E[s, 2, 2] * enu2
+        r_out[n, 0] = ct * X - st * Y
+        r_out[n, 1] = st * X + ct * Y
+        r_out[n, 2] = Z
+        J[0, 0], J[0, 1], J[0, 2] = ce * sa, rng * ce * ca, -rng * se * sa
+        J[1, 0], J[1, 1], J[1, 2] = ce * ca, -rng * ce * sa, -rng * se * ca
+        J[2, 0], J[2, 1], J[2, 2] = se, 0.0, rng * ce
+        # M = R3ᵀ Eᵀ: M[i, k] = Σ_j R3ᵀ[i, j] E[k, j]
+        for k in range(3):
+            M[0, k] = ct * E[s, k, 0] - st * E[s, k, 1]
+            M[1, k] = st * E[s, k, 0] + ct * E[s, k, 1]
+            M[2, k] = E[s, k, 2]
+        for i in range(3):  # B = M J
+            for j in range(3):
+                B[i, j] = M[i, 0] * J[0, j] + M[i, 1] * J[1, j] + M[i, 2] * J[2, j]
+        for i in range(3):
+            for j in range(i, 3):
+                c = B[i, 0] * var[n, 0] * B[j, 0] + B[i, 1] * var[n, 1] * B[j, 1] + B[i, 2] * var[n, 2] * B[j, 2]
+                C_out[n, i, j] = c
+                C_out[n, j, i] = c
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the tracker's per-scan steps (see tracker.py for what each rule means)
+# ---------------------------------------------------------------------------------------------------------
+
+
+@njit
+def gate_radius(x, P, sqrt_gamma, spread_s, out):
+    """Coarse gate radius (N,) m of each track: √γ √tr Prr + |v| × the scan's spread of times + 1 m."""
+    for n in range(x.shape[0]):
+        tr = P[n, 0, 0] + P[n, 1, 1] + P[n, 2, 2]
+        sp = math.sqrt(x[n, 3] * x[n, 3] + x[n, 4] * x[n, 4] + x[n, 5] * x[n, 5])
+        out[n] = sqrt_gamma * math.sqrt(tr) + sp * spread_s + 1.0
+
+
+@njit
+def update_assigned(ti, mj, rows, x, P, t_trk, n_upd, z, R, t_meas, site_idx, sites, E, omega, r_meas, q, earth,
+                    max_step_s, nis_out):
+    """Predict each assigned track ``ti[k]`` to its measurement ``rows[mj[k]]``'s time and update it there
+    (Joseph form, in place on ``x``, ``P``, ``t_trk``). A track with one update so far (``n_upd`` == 1) is
+    linearised at the measured position ``r_meas`` instead of its prediction: ν = −H_m (r_pred − r_meas)
+    (:func:`jointshield.tracking.ekf.innovation_at_measurement`). Writes the NIS of each update."""
+    y = np.empty(6)
+    yt = np.empty(6)
+    pt = np.empty((6, 6))
+    k_y = np.empty((4, 6))
+    k_p = np.empty((4, 6, 6))
+    a = np.empty(3)
+    G = np.empty((3, 3))
+    tmp = np.empty((6, 6))
+    phi = np.empty((6, 6))
+    PHt = np.empty((6, 3))
+    S = np.empty((3, 3))
+    Si = np.empty((3, 3))
+    K = np.empty((6, 3))
+    A = np.empty((6, 6))
+    AP = np.empty((6, 6))
+    zh = np.empty(3)
+    H = np.empty((3, 3))
+    nu = np.empty(3)
+    for k in range(ti.shape[0]):
+        i = ti[k]
+        j = rows[mj[k]]
+        dt = t_meas[j] - t_trk[i]
+        if dt != 0.0:
+            _predict_one(x[i], P[i], dt, q, earth, max_step_s, x[i], P[i], phi, y, yt, pt, k_y, k_p, a, G, tmp)
+        t_trk[i] = t_meas[j]
+        s = site_idx[j]
+        if n_upd[i] == 1:
+            aer_and_jacobian(r_meas[j, 0], r_meas[j, 1], r_meas[j, 2], t_meas[j], sites[s], E[s], omega, zh, H)
+            d0 = x[i, 0] - r_meas[j, 0]
+            d1 = x[i, 1] - r_meas[j, 1]
+            d2 = x[i, 2] - r_meas[j, 2]
+            for c in range(3):
+                nu[c] = -(H[c, 0] * d0 + H[c, 1] * d1 + H[c, 2] * d2)
+        else:
+            aer_and_jacobian(x[i, 0], x[i, 1], x[i, 2], t_meas[j], sites[s], E[s], omega, zh, H)
+            nu[0] = z[j, 0] - zh[0]
+            nu[1] = wrap_pi(z[j, 1] - zh[1])
+            nu[2] = z[j, 2] - zh[2]
+        nis_out[k] = _update_one(x[i], P[i], nu, H, R[j], x[i], P[i], PHt, S, Si, K, A, AP)
+
+
+@njit
+def life_cycle_drop(n, s, t_now, status, hits, opps, miss_run, t_last, seen, P, x, delete_misses, confirm_m,
+                    confirm_n, max_coast_s, max_sigma_m, min_alt_m, a_m, f, drop_out):
+    """The deletion rules for the first ``n`` tracks after a scan of radar ``s`` (tracker.py, step 7).
+
+    Radar ``s`` stops seeing a track it has missed ``delete_misses`` times in a row (``seen`` updated in
+    place). A tentative track goes when it can no longer reach ``confirm_m`` hits in ``confirm_n``
+    opportunities or no radar sees it; a firm one when no radar sees it, after ``max_coast_s`` without an
+    update, when √tr Prr > ``max_sigma_m`` or its geodetic altitude < ``min_alt_m``. The altitude is
+    at least |r| − a (the ellipsoid lies inside the sphere of radius a), so the exact geodetic altitude
+    is computed only for tracks below that bound. Writes ``drop_out`` (n,) and returns how many go.
+    """
+    bit = np.int64(1) << np.int64(s)
+    count = 0
+    for i in range(n):
+        if miss_run[i, s] >= delete_misses and (seen[i] & bit) != 0:
+            seen[i] &= ~bit
+        if status[i] == 0:  # tentative
+            d = (opps[i] - hits[i] > confirm_n - confirm_m) or seen[i] == 0
+        else:
+            d = (seen[i] == 0 or t_now - t_last[i] > max_coast_s
+                 or math.sqrt(P[i, 0, 0] + P[i, 1, 1] + P[i, 2, 2]) > max_sigma_m)
+            if not d:
+                rr = math.sqrt(x[i, 0] * x[i, 0] + x[i, 1] * x[i, 1] + x[i, 2] * x[i, 2])
+                if rr - a_m < min_alt_m:
+                    d = geodetic_altitude_xyz(x[i, 0], x[i, 1], x[i, 2], a_m, f) < min_alt_m
+        drop_out[i] = d
+        if d:
+            count += 1
+    return count
+
+
+@njit
+def count_scan(ints, times, miss_run, n, s, ti, t_upd, confirm_m):
+    """The bookkeeping of one scan of radar ``s`` over the first ``n`` live tracks (tracker.py, steps 4
+    and 5). ``ints`` (N, 6) columns: track id, status, hits, opportunities, radars that see the track (bit
+    set), updates; ``times`` (N, 2): state time, last update time; ``miss_run`` (N, S) consecutive misses
+    per radar. Each updated track ``ti[k]`` (updated at ``t_upd[k]``) gains a hit, an opportunity and an
+    update, is seen by radar ``s`` with no miss run, and is confirmed (status 1) at ``confirm_m`` hits;
+    every other track this radar sees gains an opportunity and a miss."""
+    bit = np.int64(1) << np.int64(s)
+    updated = np.zeros(n, np.bool_)
+    for k in range(ti.shape[0]):
+        i = ti[k]
+        updated[i] = True
+        ints[i, 2] += 1
+        ints[i, 3] += 1
+        ints[i, 4] |= bit
+        ints[i, 5] += 1
+        miss_run[i, s] = 0
+        times[i, 1] = t_upd[k]
+        if ints[i, 1] == 0 and ints[i, 2] >= confirm_m:
+            ints[i, 1] = 1
+    for i in range(n):
+        if not updated[i] and (ints[i, 4] & bit) != 0:
+            ints[i, 3] += 1
+            miss_run[i, s] += 1

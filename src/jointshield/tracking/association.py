@@ -15,6 +15,10 @@ matrix are assigned directly (they are components of their own, where the optimu
 go to one call of :func:`scipy.optimize.linear_sum_assignment` on the gated cost matrix d², augmented
 with one "not detected" column per track at cost γ (non-gated pairs cost ∞), so that a track is left
 unassigned rather than given a measurement outside its gate, and the total distance is least.
+
+The tracker runs both gates of a scan in one compiled pass (:func:`._kernels.gate_scan`, the same tests
+in the same order as :func:`coarse_pairs` then :func:`._kernels.pair_distance`): at ~30 measurements a
+scan, the calls between the two stages cost more than the tests.
 """
 
 from __future__ import annotations
@@ -60,9 +64,11 @@ def gnn_assign(
     """
     if pair_i.size == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    _, ui, ci = np.unique(pair_i, return_inverse=True, return_counts=True)
-    _, uj, cj = np.unique(pair_j, return_inverse=True, return_counts=True)
-    alone = (ci[ui] == 1) & (cj[uj] == 1)
+    # How often each track and measurement occurs among the pairs: counting (bincount) is linear, where
+    # np.unique sorts; most scans of well-separated targets have no shared row or column at all.
+    alone = (np.bincount(pair_i)[pair_i] == 1) & (np.bincount(pair_j)[pair_j] == 1)
+    if alone.all():
+        return pair_i, pair_j
     ti, mj = [pair_i[alone]], [pair_j[alone]]
     rest = ~alone
     if rest.any():

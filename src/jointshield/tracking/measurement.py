@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..earth.frames import aer_to_enu, ecef_to_eci, enu_rotation
+from ..earth.frames import enu_rotation
 from ..earth.models import WGS84, EarthModel
 from . import _kernels as kern
 
@@ -107,26 +107,21 @@ def measurement_to_inertial(
     model: EarthModel = WGS84,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Inertial position (N, 3) m of measurements and its covariance (N, 3, 3) m², linearised at the
-    measurement: C = M J diag(var) Jᵀ Mᵀ with J = ∂enu/∂aer and M the ENU → inertial rotation.
+    measurement: C = M J diag(var) Jᵀ Mᵀ with J = ∂enu/∂aer (:func:`aer_jacobian_enu`) and M the ENU →
+    inertial rotation (compiled: :func:`._kernels.aer_to_inertial_rows`; symmetric by construction).
 
     ``var_aer`` (N, 3): variances of range (m²), azimuth and elevation (rad²).
     """
     rng = np.atleast_1d(np.asarray(range_m, dtype=float))
-    az = np.atleast_1d(np.asarray(az_rad, dtype=float))
-    el = np.atleast_1d(np.asarray(el_rad, dtype=float))
     n = rng.shape[0]
-    s = np.broadcast_to(np.asarray(site, dtype=np.int64), (n,))
-    t = np.broadcast_to(np.asarray(t_s, dtype=float), (n,))
-    E = sites.enu_rot[s]
-    enu = aer_to_enu(az, el, rng)
-    r_ecef = sites.r_ecef_m[s] + np.einsum("nji,nj->ni", E, enu)
-    r_eci, _ = ecef_to_eci(r_ecef, None, t, 0.0, model.omega_rad_s)
-    J = aer_jacobian_enu(az, el, rng)
-    C_enu = np.einsum("nij,nj,nkj->nik", J, np.asarray(var_aer, dtype=float).reshape(n, 3), J)
-    # inertial = R3(ωt)ᵀ Eᵀ enu
-    ct, st = np.cos(model.omega_rad_s * t), np.sin(model.omega_rad_s * t)
-    R3t = np.zeros((n, 3, 3))
-    R3t[:, 0, 0], R3t[:, 0, 1], R3t[:, 1, 0], R3t[:, 1, 1], R3t[:, 2, 2] = ct, -st, st, ct, 1.0
-    M = np.einsum("nij,nkj->nik", R3t, E)  # R3ᵀ Eᵀ
-    C = np.einsum("nij,njk,nlk->nil", M, C_enu, M)
-    return r_eci, 0.5 * (C + np.swapaxes(C, 1, 2))
+    z = np.empty((n, 3))
+    z[:, 0] = rng
+    z[:, 1] = np.broadcast_to(np.asarray(az_rad, dtype=float), (n,))
+    z[:, 2] = np.broadcast_to(np.asarray(el_rad, dtype=float), (n,))
+    var = np.ascontiguousarray(np.asarray(var_aer, dtype=float).reshape(n, 3))
+    s = np.ascontiguousarray(np.broadcast_to(np.asarray(site, dtype=np.int64), (n,)))
+    t = np.ascontiguousarray(np.broadcast_to(np.asarray(t_s, dtype=float), (n,)))
+    r_eci = np.empty((n, 3))
+    C = np.empty((n, 3, 3))
+    kern.aer_to_inertial_rows(z, var, t, s, sites.r_ecef_m, sites.enu_rot, float(model.omega_rad_s), r_eci, C)
+    return r_eci, C

@@ -35,17 +35,16 @@ Every update, birth and deletion is appended to the :class:`TrackHistory` (array
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from ..earth.frames import ecef_to_geodetic, eci_to_ecef
+from ..earth.frames import eci_to_ecef
 from ..earth.models import WGS84, EarthModel
 from . import _kernels as kern
-from .association import coarse_pairs, gate_threshold, gnn_assign
-from .ekf import innovation_at_measurement, update
-from .measurement import Sites, innovation, measurement_to_inertial
-from .motion import DEFAULT_MAX_STEP_S, earth_vector, predict
+from .association import gate_threshold, gnn_assign
+from .measurement import Sites
+from .motion import DEFAULT_MAX_STEP_S, earth_vector
 
 TENTATIVE = 0
 FIRM = 1
@@ -154,32 +153,40 @@ class TrackSet:
         return int(self.track_id.shape[0])
 
 
-@dataclass
+_INT_COLS = ("track_id", "status", "hits", "opps", "seen", "n_upd")
+_FLOAT_COLS = ("t", "t_last")
+
+
 class _Live:
-    """The tracker's working arrays (leading axis: live tracks)."""
+    """The tracker's working arrays (leading axis: live tracks), kept in a few blocks so that adding and
+    dropping tracks touches five arrays, not eleven: integer columns ``ints`` (N, 6) — track id, status,
+    hits, opportunities, radars that see it (bit set), updates — float columns ``times`` (N, 2) — time of
+    the state, time of the last update — the state ``x`` (N, 6), covariance ``P`` (N, 6, 6) and the run of
+    consecutive misses per radar ``miss_run`` (N, MAX_SENSORS). The columns are views into the blocks."""
 
-    track_id: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    t: np.ndarray = field(default_factory=lambda: np.empty(0))
-    x: np.ndarray = field(default_factory=lambda: np.empty((0, 6)))
-    P: np.ndarray = field(default_factory=lambda: np.empty((0, 6, 6)))
-    status: np.ndarray = field(default_factory=lambda: np.empty(0, np.int8))
-    hits: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    opps: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    miss_run: np.ndarray = field(default_factory=lambda: np.empty((0, MAX_SENSORS), np.int32))
-    t_last: np.ndarray = field(default_factory=lambda: np.empty(0))
-    seen: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    n_upd: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    def __init__(self, n: int = 0):
+        self.ints = np.zeros((n, len(_INT_COLS)), np.int64)
+        self.times = np.zeros((n, len(_FLOAT_COLS)))
+        self.x = np.zeros((n, 6))
+        self.P = np.zeros((n, 6, 6))
+        self.miss_run = np.zeros((n, MAX_SENSORS), np.int32)
 
-    def names(self):
-        return ("track_id", "t", "x", "P", "status", "hits", "opps", "miss_run", "t_last", "seen", "n_upd")
+    def _blocks(self):
+        return ("ints", "times", "x", "P", "miss_run")
 
     def keep(self, mask: np.ndarray) -> None:
-        for f in self.names():
+        for f in self._blocks():
             setattr(self, f, getattr(self, f)[mask])
 
     def append(self, other: _Live) -> None:
-        for f in self.names():
+        for f in self._blocks():
             setattr(self, f, np.concatenate([getattr(self, f), getattr(other, f)]))
+
+
+for _k, _name in enumerate(_INT_COLS):
+    setattr(_Live, _name, property(lambda self, k=_k: self.ints[:, k]))
+for _k, _name in enumerate(_FLOAT_COLS):
+    setattr(_Live, _name, property(lambda self, k=_k: self.times[:, k]))
 
 
 class Tracker:
@@ -192,6 +199,10 @@ class Tracker:
     def __init__(self, config: TrackerConfig | None = None):
         self.config = config or TrackerConfig()
         self._gamma = gate_threshold(self.config.gate_probability, 3)
+        self._sqrt_gamma = float(np.sqrt(self._gamma))
+        self._pair_cap = 256  # gated pairs a scan's buffers hold; grows when a scan has more
+        self._sites: Sites | None = None
+        self._sites_key = None
         self._earth = earth_vector(self.config.model)
         self._live = _Live()
         self._next_id = 0
@@ -204,7 +215,7 @@ class Tracker:
     def tracks(self) -> TrackSet:
         """The live (tentative and firm) tracks now, each at the time of its last prediction or update."""
         lv = self._live
-        return TrackSet(lv.track_id.copy(), lv.t.copy(), lv.x.copy(), lv.P.copy(), lv.status.copy(),
+        return TrackSet(lv.track_id.copy(), lv.t.copy(), lv.x.copy(), lv.P.copy(), lv.status.astype(np.int8),
                         lv.n_upd.copy())
 
     @property
@@ -229,7 +240,7 @@ class Tracker:
         m = len(meas)
         if m == 0:
             return self
-        sites = Sites.of(meas)
+        sites = self._sites_of(meas)
         z = np.ascontiguousarray(np.stack([meas.range_m, meas.az_rad, meas.el_rad], axis=1), dtype=float)
         var = np.ascontiguousarray(np.stack([meas.sigma_range_m, meas.sigma_az_rad, meas.sigma_el_rad],
                                             axis=1) ** 2, dtype=float)
@@ -239,9 +250,11 @@ class Tracker:
             raise ValueError(f"radar indices must be in [0, {MAX_SENSORS}), got {sensor.min()}..{sensor.max()}")
         scan = np.asarray(meas.scan, dtype=np.int64)
         # Inertial position of every measurement and the radius of its position uncertainty, once.
-        r_meas, c_meas = measurement_to_inertial(z[:, 0], z[:, 1], z[:, 2], var, t, sensor, sites,
-                                                 self.config.model)
-        rad_meas = np.sqrt(np.trace(c_meas, axis1=1, axis2=2))
+        r_meas = np.empty((m, 3))
+        c_meas = np.empty((m, 3, 3))
+        kern.aer_to_inertial_rows(z, var, t, sensor, sites.r_ecef_m, sites.enu_rot, float(self.config.model.omega_rad_s),
+                                  r_meas, c_meas)
+        rad_meas = np.sqrt(c_meas[:, 0, 0] + c_meas[:, 1, 1] + c_meas[:, 2, 2])
         order = np.lexsort((t, scan, sensor))
         key_s, key_k = sensor[order], scan[order]
         starts = np.flatnonzero(np.r_[True, (key_s[1:] != key_s[:-1]) | (key_k[1:] != key_k[:-1])])
@@ -256,25 +269,36 @@ class Tracker:
         return self
 
     # ----------------------------------------------------------------------------------------------
+    def _sites_of(self, meas) -> Sites:
+        """The kernels' radar sites of ``meas``, rebuilt only when its radars differ from the last call's
+        (an engine feeds the same radars cycle after cycle)."""
+        key = (meas.site_ecef_m.tobytes(), np.asarray(meas.site_lat_rad).tobytes(),
+               np.asarray(meas.site_lon_rad).tobytes())
+        if self._sites_key != key:
+            self._sites = Sites.of(meas)
+            self._sites_key = key
+        return self._sites
+
     def _record(self, idx: np.ndarray, meas_rows: np.ndarray, sensor: np.ndarray, nis: np.ndarray,
                 status: np.ndarray | None = None) -> None:
         if idx.size == 0:
             return
         lv = self._live
-        st = lv.status[idx] if status is None else status
-        self._hist.append((lv.track_id[idx], lv.t[idx], lv.x[idx], lv.P[idx], st.astype(np.int8), meas_rows,
+        st = lv.ints[idx, 1] if status is None else status
+        self._hist.append((lv.ints[idx, 0], lv.times[idx, 0], lv.x[idx], lv.P[idx], st.astype(np.int8), meas_rows,
                            sensor, nis))
 
     def _scan(self, rows: np.ndarray, s: int, k: int, ctx) -> None:
         cfg = self.config
-        sites, z, var, t, sensor, r_meas, c_meas, rad_meas = ctx
+        sites, z, var, t, sensor, r_meas, c_meas, _ = ctx
         lv = self._live
         bit = np.int64(1) << np.int64(s)
         t_m = t[rows]
         t_ref = float(t_m.min())
         gamma = self._gamma
-        n = lv.track_id.shape[0]
+        n = lv.ints.shape[0]
         m = rows.shape[0]
+        omega = float(cfg.model.omega_rad_s)
 
         # A gap in this radar's scan indices: scans with no detection at all.
         gap = k - self._last_scan.get(s, k - 1) - 1
@@ -283,80 +307,53 @@ class Tracker:
             saw = (lv.seen & bit) != 0
             lv.opps[saw] += gap
             lv.miss_run[saw, s] += gap
-            self._life_cycle(n, s, t_ref)
-            n = lv.track_id.shape[0]
+            self._drop(self._life_cycle(n, s, t_ref))
+            n = lv.ints.shape[0]
 
-        # 1. predict every live track to the scan time.
+        # 1. predict every live track to the scan time (in place; tracks already there are left alone).
         if n:
-            dt = t_ref - lv.t
-            if np.any(dt != 0.0):
-                lv.x, lv.P = predict(lv.x, lv.P, dt, cfg.q_m2_s3, cfg.model, cfg.max_step_s)
-                lv.t = np.full(n, t_ref)
+            kern.predict_to(lv.x, lv.P, lv.times[:, 0], t_ref, float(cfg.q_m2_s3), self._earth,
+                            float(cfg.max_step_s))
 
         # 2. gating.
-        assigned_t = np.empty(0, np.int64)
-        assigned_m = np.empty(0, np.int64)
+        assigned_t = _EMPTY
+        assigned_m = _EMPTY
         gated_by_firm = np.zeros(m, bool)
         if n:
-            spread = float(t_m.max() - t_ref)
-            speed = np.linalg.norm(lv.x[:, 3:], axis=1)
-            sg = np.sqrt(gamma)
-            track_radius = sg * np.sqrt(np.trace(lv.P[:, :3, :3], axis1=1, axis2=2)) + speed * spread + 1.0
-            pi, pj = coarse_pairs(lv.x[:, :3], track_radius, r_meas[rows], sg * rad_meas[rows])
+            pi, pj, d2 = self._gate(rows, t_ref, float(t_m.max() - t_ref), ctx)
             if pi.size:
-                d2 = np.empty(pi.size)
-                kern.pair_distance(pi, pj, lv.x, lv.P, t_ref, z[rows], var[rows], t_m, sensor[rows],
-                                   sites.r_ecef_m, sites.enu_rot, float(cfg.model.omega_rad_s), d2)
-                ok = d2 <= gamma
-                pi, pj, d2 = pi[ok], pj[ok], d2[ok]
-                firm_pair = lv.status[pi] == FIRM
+                firm_pair = lv.ints[pi, 1] == FIRM
                 gated_by_firm[pj[firm_pair]] = True
                 # 3. global nearest neighbour: firm tracks first, then tentative ones on what is left, so
                 # that a new track (whose large covariance makes every distance small) never takes a
                 # measurement from an established one.
-                assigned_t, assigned_m = gnn_assign(pi[firm_pair], pj[firm_pair], d2[firm_pair], gamma)
-                taken = np.zeros(m, bool)
-                taken[assigned_m] = True
-                rest = ~firm_pair & ~taken[pj]
-                at, am = gnn_assign(pi[rest], pj[rest], d2[rest], gamma)
-                assigned_t = np.concatenate([assigned_t, at])
-                assigned_m = np.concatenate([assigned_m, am])
+                if firm_pair.all():
+                    assigned_t, assigned_m = gnn_assign(pi, pj, d2, gamma)
+                else:
+                    assigned_t, assigned_m = gnn_assign(pi[firm_pair], pj[firm_pair], d2[firm_pair], gamma)
+                    taken = np.zeros(m, bool)
+                    taken[assigned_m] = True
+                    rest = ~firm_pair & ~taken[pj]
+                    if rest.any():
+                        at, am = gnn_assign(pi[rest], pj[rest], d2[rest], gamma)
+                        assigned_t = np.concatenate([assigned_t, at])
+                        assigned_m = np.concatenate([assigned_m, am])
 
-        # 4. update the assigned tracks at their measurements' own times.
+        # 4. update the assigned tracks at their measurements' own times (compiled, in place).
         if assigned_t.size:
             ti, mr = assigned_t, rows[assigned_m]
-            dt = t[mr] - t_ref
-            if np.any(dt != 0.0):
-                xa, Pa = predict(lv.x[ti], lv.P[ti], dt, cfg.q_m2_s3, cfg.model, cfg.max_step_s)
-            else:
-                xa, Pa = lv.x[ti], lv.P[ti]
-            nu, Hp = innovation(xa, t[mr], z[mr], sensor[mr], sites, cfg.model)
-            second = lv.n_upd[ti] == 1
-            if second.any():
-                x_lin = xa[second].copy()
-                x_lin[:, :3] = r_meas[mr[second]]
-                _, Hm = innovation(x_lin, t[mr[second]], z[mr[second]], sensor[mr[second]], sites, cfg.model)
-                Hp[second] = Hm
-                nu[second] = innovation_at_measurement(xa[second, :3], r_meas[mr[second]], Hm)
-            x_new, P_new, nis = update(xa, Pa, nu, Hp, var[mr])
-            lv.x[ti], lv.P[ti], lv.t[ti] = x_new, P_new, t[mr]
-            lv.hits[ti] += 1
-            lv.opps[ti] += 1
-            lv.miss_run[ti, s] = 0
-            lv.t_last[ti] = t[mr]
-            lv.seen[ti] |= bit
-            lv.n_upd[ti] += 1
-            confirm = (lv.status[ti] == TENTATIVE) & (lv.hits[ti] >= cfg.confirm_m)
-            lv.status[ti[confirm]] = FIRM
-            self._record(ti, mr, sensor[mr], nis)
-
-        # 5. misses of tracks this radar has seen.
+            nis = np.empty(ti.size)
+            kern.update_assigned(ti, assigned_m, rows, lv.x, lv.P, lv.times[:, 0], lv.n_upd, z, var, t, sensor,
+                                 sites.r_ecef_m, sites.enu_rot, omega, r_meas, float(cfg.q_m2_s3), self._earth,
+                                 float(cfg.max_step_s), nis)
+        # 4b. hits, confirmation, and 5. misses of the tracks this radar has seen (compiled).
         if n:
-            missed = np.ones(n, bool)
-            missed[assigned_t] = False
-            missed &= (lv.seen & bit) != 0
-            lv.opps[missed] += 1
-            lv.miss_run[missed, s] += 1
+            kern.count_scan(lv.ints, lv.times, lv.miss_run, n, s, assigned_t, t[rows[assigned_m]], cfg.confirm_m)
+        if assigned_t.size:
+            self._record(ti, mr, sensor[mr], nis)
+        if n:
+            # 7. (decided now, applied after the births below, as the history has always recorded them)
+            drop = self._life_cycle(n, s, t_ref)
 
         # 6. initiation from measurements that were neither assigned nor gated by a firm track.
         free = ~gated_by_firm
@@ -364,57 +361,72 @@ class Tracker:
         if free.any():
             fr = rows[free]
             nb = fr.size
-            x0 = np.empty((nb, 6))
-            x0[:, :3] = r_meas[fr]
+            born = _Live(nb)
+            born.x[:, :3] = r_meas[fr]
             w = cfg.model.omega_rad_s
-            x0[:, 3] = -w * r_meas[fr, 1]
-            x0[:, 4] = w * r_meas[fr, 0]
-            x0[:, 5] = 0.0
-            P0 = np.zeros((nb, 6, 6))
-            P0[:, :3, :3] = c_meas[fr]
-            P0[:, 3:, 3:] = np.eye(3) * cfg.init_velocity_sigma_m_s**2
-            ones = np.ones(nb, np.int64)
-            born = _Live(np.arange(self._next_id, self._next_id + nb, dtype=np.int64), t[fr].astype(float), x0,
-                         P0, np.full(nb, TENTATIVE, np.int8), ones.copy(), ones.copy(), np.zeros((nb, MAX_SENSORS), np.int32),
-                         t[fr].astype(float), np.full(nb, bit, np.int64), ones.copy())
+            born.x[:, 3] = -w * r_meas[fr, 1]
+            born.x[:, 4] = w * r_meas[fr, 0]
+            born.P[:, :3, :3] = c_meas[fr]
+            born.P[:, 3:, 3:] = np.eye(3) * cfg.init_velocity_sigma_m_s**2
+            born.ints[:, 0] = np.arange(self._next_id, self._next_id + nb)
+            born.ints[:, 1] = FIRM if cfg.confirm_m == 1 else TENTATIVE
+            born.ints[:, 2:4] = 1  # hits, opportunities
+            born.ints[:, 4] = bit
+            born.ints[:, 5] = 1
+            born.times[:, 0] = t[fr]
+            born.times[:, 1] = t[fr]
             self._next_id += nb
-            n0 = lv.track_id.shape[0]
+            n0 = lv.ints.shape[0]
             lv.append(born)
-            if cfg.confirm_m == 1:
-                lv.status[n0:] = FIRM
             self._record(np.arange(n0, n0 + nb), fr, sensor[fr], np.full(nb, np.nan))
 
         # 7. life cycle.
-        self._life_cycle(n, s, t_ref)
+        if n:
+            self._drop(drop)
 
-    def _life_cycle(self, n: int, s: int, t_now: float) -> None:
-        """Radar ``s`` loses tracks it has missed ``delete_misses`` times in a row; then tracks among the
-        first ``n`` live ones that fail the deletion rules are recorded as deleted and dropped."""
-        if n == 0:
-            return
+    def _gate(self, rows: np.ndarray, t_ref: float, spread_s: float, ctx):
+        """The gated pairs of a scan: track indices, indices into ``rows`` and their d² (coarse and χ²
+        gates in one compiled pass, :func:`._kernels.gate_scan`)."""
+        sites, z, var, t, sensor, r_meas, _, rad_meas = ctx
+        lv = self._live
+        cap = self._pair_cap
+        while True:
+            pi = np.empty(cap, np.int64)
+            pj = np.empty(cap, np.int64)
+            d2 = np.empty(cap)
+            count = kern.gate_scan(lv.x, lv.P, rows, r_meas, rad_meas, z, var, t, sensor, sites.r_ecef_m,
+                                   sites.enu_rot, float(self.config.model.omega_rad_s), t_ref, spread_s,
+                                   self._sqrt_gamma, self._gamma, pi, pj, d2)
+            if count <= cap:
+                return pi[:count], pj[:count], d2[:count]
+            cap = self._pair_cap = 2 * count
+
+    def _life_cycle(self, n: int, s: int, t_now: float) -> np.ndarray | None:
+        """Radar ``s`` loses tracks it has missed ``delete_misses`` times in a row; returns the indices of
+        the tracks among the first ``n`` live ones that fail the deletion rules (None if none do)."""
         cfg = self.config
         lv = self._live
-        bit = np.int64(1) << np.int64(s)
-        lost = (lv.miss_run[:n, s] >= cfg.delete_misses) & ((lv.seen[:n] & bit) != 0)
-        lv.seen[:n][lost] &= ~bit
-        tent = lv.status[:n] == TENTATIVE
-        drop = tent & ((lv.opps[:n] - lv.hits[:n] > cfg.confirm_n - cfg.confirm_m) | (lv.seen[:n] == 0))
-        firm = ~tent
-        if firm.any():
-            pos_sigma = np.sqrt(np.trace(lv.P[:n, :3, :3], axis1=1, axis2=2))
-            _, _, alt = ecef_to_geodetic(lv.x[:n, :3], cfg.model)
-            drop |= firm & ((lv.seen[:n] == 0)
-                            | (t_now - lv.t_last[:n] > cfg.max_coast_s)
-                            | (pos_sigma > cfg.max_position_sigma_m)
-                            | (alt < cfg.min_altitude_m))
-        if drop.any():
-            gone = np.flatnonzero(drop)
-            k_ = gone.size
-            self._record(gone, np.full(k_, -1, np.int64), np.full(k_, -1, np.int64), np.full(k_, np.nan),
-                         np.full(k_, DELETED, np.int8))
-            keep = np.ones(lv.track_id.shape[0], bool)
-            keep[gone] = False
-            lv.keep(keep)
+        drop = np.empty(n, np.bool_)
+        count = kern.life_cycle_drop(n, s, t_now, lv.status, lv.hits, lv.opps, lv.miss_run, lv.t_last, lv.seen,
+                                     lv.P, lv.x, cfg.delete_misses, cfg.confirm_m, cfg.confirm_n, cfg.max_coast_s,
+                                     cfg.max_position_sigma_m, cfg.min_altitude_m, cfg.model.a_m, cfg.model.f,
+                                     drop)
+        return np.flatnonzero(drop) if count else None
+
+    def _drop(self, gone: np.ndarray | None) -> None:
+        """Record the tracks ``gone`` as deleted and drop them."""
+        if gone is None:
+            return
+        lv = self._live
+        k_ = gone.size
+        self._record(gone, np.full(k_, -1, np.int64), np.full(k_, -1, np.int64), np.full(k_, np.nan),
+                     np.full(k_, DELETED, np.int8))
+        keep = np.ones(lv.ints.shape[0], bool)
+        keep[gone] = False
+        lv.keep(keep)
+
+
+_EMPTY = np.empty(0, np.int64)
 
 
 def track(meas, config: TrackerConfig | None = None) -> TrackHistory:
