@@ -51,8 +51,15 @@ from jointshield.tracking.measurement import Sites, measurement_to_inertial, pre
 from jointshield.tracking.motion import predict, process_noise
 
 CONFIG = TrackerConfig()
-QUALITY = TrackerConfig(q_m2_s3=1e-3)
-"""Row (c): a process noise that suits drag-free truth, so that NEES says something about consistency."""
+QUALITY = TrackerConfig(q_m2_s3=1e-6)
+"""Rows (c): the process noise of the truth. The truth is drag-free ballistic flight under the same J2 gravity
+as both filters' motion model, so the white acceleration it has is nil; 1e-6 m²/s³ (a 1 mm/s velocity walk
+over 1,000 s) keeps the covariance from collapsing. A larger q (we used 1e-3 before) widens both filters'
+covariances beyond the truth's errors, and the NEES then measures that mismatch, not the filter's
+consistency (docs/tracking.md)."""
+QUALITY_SEEDS = (5, 6, 7, 8, 9)
+"""Rows (c) pool every firm update of these independent scenarios (one scenario's average NEES varies by
+±0.5 from draw to draw, more than the difference between the trackers)."""
 RADAR = syn.SimpleRadar(45.0, 28.0, sigma_range_m=30.0, sigma_az_rad=1e-3, sigma_el_rad=1e-3, pd=0.9,
                         revisit_s=2.0, false_alarms_per_scan=5.0)
 EPOCH = datetime.datetime(2026, 1, 1)
@@ -335,14 +342,32 @@ def rows(ctx: Context) -> list[Row]:
     _, n_fp = run_filterpy(meas_b, targets)
     rate_fp = n_fp / (time.perf_counter() - t0)
 
-    # (c) quality on a smaller scenario that both can run to the end.
-    truth_c, meas_c = scenario(n_c, seed=5)
-    hist_c = Tracker(QUALITY).process(meas_c).history()
-    ours = M.state_errors(hist_c, truth_c, meas_c)
-    ss_tracks = run_stonesoup(stonesoup_inputs(meas_c), QUALITY)
-    ss_rmse, ss_nees, ss_n, ss_rows, ss_age = stonesoup_errors(ss_tracks, truth_c, meas_c,
-                                                               skip_first=CONFIG.confirm_m - 1)
-    ours_age = nees_by_age(ours.nees, update_numbers(hist_c, ours.rows))
+    # (c) quality on smaller scenarios that both can run to the end, pooled over independent draws.
+    seeds = QUALITY_SEEDS[:2] if ctx.quick else QUALITY_SEEDS
+    ours_sq, ours_nees, ours_ages, ss_sq, ss_nees, ss_ages, per_seed = [], [], [], [], [], [], []
+    for seed in seeds:
+        truth_c, meas_c = scenario(n_c, seed=seed)
+        hist_c = Tracker(QUALITY).process(meas_c).history()
+        ours = M.state_errors(hist_c, truth_c, meas_c)
+        ss_tracks = run_stonesoup(stonesoup_inputs(meas_c), QUALITY)
+        ss_rmse, _, ss_n, ss_rows, ss_age = stonesoup_errors(ss_tracks, truth_c, meas_c,
+                                                             skip_first=CONFIG.confirm_m - 1)
+        ours_sq.append((ours.position_rmse_m**2, ours.rows.size))
+        ss_sq.append((ss_rmse**2, ss_n))
+        ours_nees.append(ours.nees)
+        ours_ages.append(update_numbers(hist_c, ours.rows))
+        ss_nees.append(ss_rows)
+        ss_ages.append(ss_age)
+        per_seed.append(f"{ours.nees_mean:.2f}/{np.mean(ss_rows):.2f}")
+
+    def pooled_rmse(parts):
+        return float(np.sqrt(sum(m * n for m, n in parts) / sum(n for _, n in parts)))
+
+    ours_rmse, ss_rmse = pooled_rmse(ours_sq), pooled_rmse(ss_sq)
+    ours_all, ss_all = np.concatenate(ours_nees), np.concatenate(ss_nees)
+    ours_age = nees_by_age(ours_all, np.concatenate(ours_ages))
+    ss_age_text = nees_by_age(ss_all, np.concatenate(ss_ages))
+    n_upd = f"ours {ours_all.size}, Stone Soup {ss_all.size} firm updates over {len(seeds)} scenarios"
 
     radar = "one radar every 2 s, 30 m / 1 mrad noise, Pd 0.9, 5 false alarms per scan, 120 s"
     return [
@@ -357,16 +382,15 @@ def rows(ctx: Context) -> list[Row]:
             notes=f"{radar}; {len(meas_b)} measurements; ours does gating, GNN, initiation and deletion with "
                   f"false alarms; filterpy fed {len(targets)} targets' own measurements ({n_fp}), no false "
                   f"alarms, rate per measurement; goal ≥10×; higher is better"),
-        Row(f"tracker position RMSE, {n_c} targets, vs Stone Soup", ours.position_rmse_m, "m",
+        Row(f"tracker position RMSE, {n_c} targets x {len(seeds)} scenarios, vs Stone Soup", ours_rmse, "m",
             "Stone Soup on the same measurements", ss_rmse,
-            notes=f"{radar}; firm updates (from each track's 3rd update) against truth: ours {ours.rows.size}, "
-                  f"Stone Soup {ss_n}; goal ratio ≤ 1; lower is better"),
-        Row(f"tracker average NEES (6-state), {n_c} targets, vs Stone Soup", ours.nees_mean, "",
-            "Stone Soup on the same measurements", ss_nees,
-            notes=f"same updates; q = {QUALITY.q_m2_s3:g} m²/s³ for both (the truth is drag-free); consistent "
-                  f"is 6; goal: no further from 6 than Stone Soup's; by track age: ours {ours_age}, Stone Soup "
-                  f"{nees_by_age(ss_rows, ss_age)} (docs/tracking.md: the process noise of a noise-free truth "
-                  "lowers both converged values alike; Stone Soup's young tracks are over-confident)"),
+            notes=f"{radar}; firm updates (from each track's 3rd update) against truth, pooled: {n_upd}; "
+                  f"goal ratio ≤ 1; lower is better"),
+        Row(f"tracker average NEES (6-state), {n_c} targets x {len(seeds)} scenarios, vs Stone Soup",
+            float(ours_all.mean()), "", "Stone Soup on the same measurements", float(ss_all.mean()),
+            notes=f"pooled over {n_upd}; q = {QUALITY.q_m2_s3:g} m²/s³ for both (the truth's, docs/tracking.md); "
+                  f"consistent is 6; goal: no further from 6 than Stone Soup's; per scenario ours/Stone Soup "
+                  f"{', '.join(per_seed)}; by track age: ours {ours_age}, Stone Soup {ss_age_text}"),
     ]
 
 
