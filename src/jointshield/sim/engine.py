@@ -160,7 +160,7 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
     killed = np.full(n_obj, np.nan)
     detected = np.zeros(n_obj, bool)
     votes: dict[int, dict[int, int]] = {}  # track id -> {object: measurements}
-    last_update: dict[int, tuple] = {}  # track id -> (t_s, x_eci, P_eci) of its latest update
+    last_update: dict[int, tuple] = {}  # track id -> (history chunk, row) of its latest update
     firm_seen: set[int] = set()
     classified: dict[int, tuple] = {}
     engaged: set[int] = set()  # threat tracks with shots planned and not yet all missed
@@ -169,6 +169,7 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
     site_free = np.full(len(sites), -np.inf)
     pending: list[dict] = []  # shots planned, not yet resolved
     shots: list[dict] = []
+    shots_of: dict[int, list[dict]] = {}  # track id -> its shots (in `shots` order)
     pk = sites.pk
     t0 = float(np.min(truth.launch_t_s))
     t_end = float(np.max(truth.impact_t_s)) + config.cycle_s
@@ -193,7 +194,7 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
         lo, hi = np.searchsorted(t_sorted, [t_prev, t], side="right")
         rows = order[lo:hi]
         obj = meas.truth[rows]
-        alive = (obj < 0) | ~(np.nan_to_num(killed[np.maximum(obj, 0)], nan=np.inf) < meas.t_s[rows])
+        alive = (obj < 0) | ~(killed[np.maximum(obj, 0)] < meas.t_s[rows])  # NaN (not killed) < t is False
         rows = rows[alive]
         if rows.size:
             for o in np.unique(meas.truth[rows]):
@@ -218,10 +219,11 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
                                  count[by_row].tolist(), strict=True):
                 d = votes.setdefault(tid, {})
                 d[o] = d.get(o, 0) + c
-            # The latest update of each track (its last row here), kept after the track is deleted.
+            # The latest update of each track (its last row here), kept after the track is deleted; the
+            # row is read only when a shot needs it (a few times a run, against ~10,000 updates).
             _, last_rev = np.unique(tid_u[::-1], return_index=True)
-            for j in upd[upd.size - 1 - last_rev].tolist():
-                last_update[int(new.track_id[j])] = (new.t_s[j], new.x_eci[j], new.P_eci[j])
+            j_last = upd[upd.size - 1 - last_rev]
+            last_update.update(zip(new.track_id[j_last].tolist(), ((new, j) for j in j_last.tolist()), strict=True))
             firm_rows = np.flatnonzero(new.status == FIRM)
             _, first_firm = np.unique(new.track_id[firm_rows], return_index=True)
             for j in np.sort(firm_rows[first_firm]).tolist():
@@ -295,6 +297,7 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
                         "order": int(plan.order[k]), "pip_ecef_m": pip[0], "state": "planned"}
                 pending.append(shot)
                 shots.append(shot)
+                shots_of.setdefault(tid, []).append(shot)
                 engaged.add(tid)
                 if not shot["look"]:
                     inventory[s] -= 1
@@ -308,7 +311,7 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
         for shot in sorted(pending, key=lambda s_: s_["launch_s"]):
             if shot["state"] == "planned" and shot["launch_s"] < t_next:
                 if shot["look"]:
-                    first = [s_ for s_ in shots if s_["track"] == shot["track"] and not s_["look"]
+                    first = [s_ for s_ in shots_of[shot["track"]] if not s_["look"]
                              and s_["state"] in ("hit", "miss", "launched")]
                     if any(s_["state"] == "hit" for s_ in first) or not first:
                         shot["state"] = "not_needed"
@@ -357,7 +360,7 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
         pending = [s_ for s_ in pending if s_["state"] in ("planned", "launched")]
         # A threat whose shots are all resolved without a kill goes back to planning.
         for tid in list(engaged):
-            mine = [s_ for s_ in shots if s_["track"] == tid]
+            mine = shots_of[tid]
             if all(s_["state"] in ("miss", "not_needed", "no_inventory") for s_ in mine) and not any(
                     s_["state"] == "hit" for s_ in mine):
                 engaged.discard(tid)
@@ -377,11 +380,12 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
 
 
 def _latest_pip(update, t_intercept_s: float, model):
-    """ECEF position (3,) at the intercept time flown from a track's latest update ``(t_s, x, P)``
+    """ECEF position (3,) at the intercept time flown from a track's latest update ``(history, row)``
     (None if the track was never updated); a deleted track's last update still serves."""
     if update is None:
         return None
-    t_u, x_u, P_u = update
+    hist, j = update
+    t_u, x_u, P_u = hist.t_s[j], hist.x_eci[j], hist.P_eci[j]
     x, _ = predict(x_u[None], P_u[None], np.array([t_intercept_s - t_u]), 0.0, model)
     r, _ = _ecef(x, np.array([t_intercept_s]), model)
     return r[0]
