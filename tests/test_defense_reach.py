@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from jointshield.defense import interceptor_type, reach_table, reference_burnout_speed_m_s
 from jointshield.defense.flyout import aim_interceptor
+from jointshield.defense.reach import geodetic_points, point_geometry, point_geometry_geodetic
 from jointshield.earth.frames import geodetic_to_ecef
 from jointshield.earth.geodesy import destination, surface_distance_m
 from jointshield.earth.models import TEXTBOOK, WGS84
@@ -131,6 +132,60 @@ def test_tables_are_cached_and_lookups_broadcast() -> None:
     assert out.time_s.shape == (2, 3) and np.all(np.isfinite(out.time_s))
     # Outside the band or beyond reach: NaN, never a guess.
     assert np.isnan(tab.lookup(0.0, 2000e3, 50e3).time_s) and np.isnan(tab.lookup(0.0, 30000e3, 400e3).time_s)
+
+
+@pytest.mark.parametrize("model", [WGS84, TEXTBOOK])
+def test_compiled_lookup_equals_scipy_regular_grid_interpolator(model) -> None:
+    # Oracle: scipy's RegularGridInterpolator (linear, NaN outside) on the same grid, which the lookup
+    # used before the compiled loop: random points over the whole grid and a margin beyond it, grid
+    # nodes, the last node of each axis, NaN coordinates. Same arithmetic in the same order: equal bit for bit.
+    from scipy.interpolate import RegularGridInterpolator
+
+    tab = reach_table(interceptor_type("notional-interceptor-7kms"), model, LAT)
+    (g_az, g_alt, g_rng), vals = tab.interpolation_grid()
+    oracle = RegularGridInterpolator((g_az, g_alt, g_rng), vals, bounds_error=False, fill_value=np.nan)
+    rng = np.random.default_rng(7)
+    n = 20000
+    pts = np.column_stack([rng.uniform(-0.1, 2 * np.pi + 0.1, n),
+                           rng.uniform(g_alt[0] - 20e3, g_alt[-1] + 20e3, n),
+                           rng.uniform(g_rng[0] - 50e3, g_rng[-1] + 50e3, n)])
+    nodes = np.column_stack([rng.choice(g_az, 500), rng.choice(g_alt, 500), rng.choice(g_rng, 500)])
+    edges = np.array([[g_az[-1], g_alt[-1], g_rng[-1]], [g_az[0], g_alt[0], g_rng[0]],
+                      [g_az[-1], g_alt[0], g_rng[-1]], [np.nan, g_alt[1], g_rng[1]], [0.1, np.nan, 1e6]])
+    pts = np.concatenate([pts, nodes, edges])
+    got = tab._interpolate(pts)
+    want = oracle(pts)
+    assert np.isfinite(want[:, 0]).sum() > n // 4  # the comparison covers reachable cells
+    np.testing.assert_array_equal(got, want)
+
+
+def test_point_geometry_against_pyproj() -> None:
+    # Oracle: pyproj's geodesic inverse (Karney) from the site to each point and from each point back to
+    # the site; the heading away from the site at the point is the reverse of the latter.
+    import pyproj
+
+    rng = np.random.default_rng(3)
+    n = 500
+    lat = rng.uniform(np.deg2rad(30.0), np.deg2rad(65.0), n)
+    lon = rng.uniform(np.deg2rad(-10.0), np.deg2rad(60.0), n)
+    alt = rng.uniform(0.0, 1500e3, n)
+    r = geodetic_to_ecef(lat, lon, alt, WGS84)
+    r[5] = np.nan
+    az, rng_m, h, heading = point_geometry_geodetic(LAT, LON, *geodetic_points(r, WGS84), WGS84)
+    geod = pyproj.Geod(a=WGS84.a_m, f=WGS84.f)
+    az_w, _, d_w = geod.inv(np.full(n, LON), np.full(n, LAT), lon, lat, radians=True)
+    back_w, _, _ = geod.inv(lon, lat, np.full(n, LON), np.full(n, LAT), radians=True)
+    ok = np.arange(n) != 5
+    dang = np.angle(np.exp(1j * (az[ok] - az_w[ok])))
+    assert np.all(np.abs(dang) < 1e-9)
+    np.testing.assert_allclose(rng_m[ok], d_w[ok], rtol=0, atol=1e-6)
+    np.testing.assert_allclose(h[ok], alt[ok], atol=1e-6)
+    dhead = np.angle(np.exp(1j * (heading[ok] - (back_w[ok] + np.pi))))
+    assert np.all(np.abs(dhead) < 1e-9)
+    assert np.all(np.isnan([az[5], rng_m[5], h[5], heading[5]]))
+    # point_geometry is the same figures from ECEF.
+    az2, rng2, h2 = point_geometry(LAT, LON, r, WGS84)
+    np.testing.assert_array_equal(np.c_[az2, rng2, h2], np.c_[az, rng_m, h])
 
 
 def test_burnout_speed_and_burn_time_overrides() -> None:

@@ -30,12 +30,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..earth.frames import ecef_to_geodetic, enu_rotation
-from ..earth.geodesy import initial_azimuth_rad
+from ..earth.frames import enu_rotation
 from ..earth.models import EarthModel
 from ..flight.propagate import free_flight_ecef
 from ._paths import sample_batch_ecef
-from .reach import ReachTable, point_geometry
+from .reach import ReachTable, geodetic_points, point_geometry_geodetic
 from .sites import Sites
 
 __all__ = ["EngagementWindows", "ThreatPaths", "engagement_windows", "windows_from_launch_by"]
@@ -157,21 +156,15 @@ class EngagementWindows:
         return tuple(np.where(nan, np.nan, x) for x in (t_i, launch, a_i, c_i))
 
 
-def _closing_speed(site_lat, site_lon, r, v_threat, speed, gamma, model):
-    """|v_threat − v_interceptor| with the interceptor flying outbound from the site (S, M, K)."""
-    bad = ~np.all(np.isfinite(r), axis=-1)
-    lat, lon, _ = ecef_to_geodetic(np.where(bad[..., None], [model.a_m, 0.0, 0.0], r), model)
-    lat_b, lon_b = np.broadcast_arrays(lat, lon)
-    s_lat = np.broadcast_to(site_lat, speed.shape)
-    s_lon = np.broadcast_to(site_lon, speed.shape)
-    # Heading at the point, away from the site: the reverse of the azimuth from the point to the site.
-    heading = initial_azimuth_rad(np.broadcast_to(lat_b, speed.shape), np.broadcast_to(lon_b, speed.shape),
-                                  s_lat, s_lon, model) + np.pi
+def _closing_speed(rot, heading, v_threat, speed, gamma):
+    """|v_threat − v_interceptor| (P,) with the interceptor flying outbound from the site: ``rot`` (P, 3, 3)
+    the points' ENU rotations (rows east, north, up in ECEF), ``heading`` (P,) the direction of travel
+    at the point away from the site (rad from north), ``v_threat`` (P, 3) ECEF, the interceptor's
+    ``speed`` (P,) and flight-path angle ``gamma`` (P,)."""
     c = np.cos(gamma)
     v_enu = np.stack([speed * c * np.sin(heading), speed * c * np.cos(heading), speed * np.sin(gamma)], -1)
-    rot = enu_rotation(lat_b, lon_b)  # (M, K, 3, 3): rows east, north, up in ECEF
-    v_int = np.einsum("...i,...ij->...j", v_enu, np.broadcast_to(rot, speed.shape + (3, 3)))
-    return np.linalg.norm(np.broadcast_to(v_threat, v_int.shape) - v_int, axis=-1)
+    v_int = np.einsum("...i,...ij->...j", v_enu, rot)
+    return np.linalg.norm(v_threat - v_int, axis=-1)
 
 
 def engagement_windows(sites: Sites, threats: ThreatPaths, decision_time_s, model: EarthModel, *,
@@ -190,18 +183,23 @@ def engagement_windows(sites: Sites, threats: ThreatPaths, decision_time_s, mode
         t_l0 = np.maximum(t_l0, np.asarray(site_free_s, dtype=float)[:, None])
     r = threats.r_ecef_m  # (M, K, 3)
     k = r.shape[1]
-    _, _, alt = ecef_to_geodetic(np.nan_to_num(r, nan=model.a_m), model)
-    alt = np.where(np.isfinite(threats.t_s), alt, np.nan)
+    # The points' geodetic coordinates and ENU axes do not depend on the site: once for all sites.
+    lat, lon, alt_all, bad = geodetic_points(r, model)
+    alt = np.where(np.isfinite(threats.t_s), alt_all, np.nan)  # (a NaN time has a NaN position, and back)
+    rot = None
     launch_by = np.full((n_s, n_m, k), np.nan)
     closing = np.full((n_s, n_m, k), np.nan)
     for s in range(n_s):  # sites: a few, each one vectorised over threats × samples
-        az, rng, h = point_geometry(sites.lat_rad[s], sites.lon_rad[s], r, model)
+        az, rng, h, heading = point_geometry_geodetic(sites.lat_rad[s], sites.lon_rad[s], lat, lon, alt_all, bad,
+                                                      model)
         look = tables[s].lookup(az, rng, h)
         it = sites.types[s]
         inside = (h >= it.min_intercept_alt_m) & (h <= it.max_intercept_alt_m) & np.isfinite(look.time_s)
         launch_by[s] = np.where(inside, threats.t_s - look.time_s, np.nan)
-        closing[s] = np.where(inside, _closing_speed(sites.lat_rad[s], sites.lon_rad[s], r, threats.v_ecef_m_s,
-                                                     look.speed_m_s, look.gamma_rad, model), np.nan)
+        if inside.any():  # closing speeds only where the site can intercept
+            rot = enu_rotation(lat, lon) if rot is None else rot  # (M, K, 3, 3)
+            closing[s][inside] = _closing_speed(rot[inside], heading[inside], threats.v_ecef_m_s[inside],
+                                                look.speed_m_s[inside], look.gamma_rad[inside])
     return windows_from_launch_by(threats.t_s, launch_by, t_l0, alt, closing)
 
 
