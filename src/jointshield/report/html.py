@@ -13,7 +13,6 @@ import base64
 import csv
 import hashlib
 import html
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ import numpy as np
 
 from .. import __version__
 from ..errors import InputError
-from ._files import atomic_write
+from ._files import atomic_write, write_csv
 from .maps import auto_extent
 from .run_plots import plot_architecture, plot_engagements, plot_monte_carlo, plot_timeline
 
@@ -69,17 +68,6 @@ class Section:
 def _read_csv(path: Path) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
-
-
-def _write_csv(path: Path, header, rows) -> Path:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(path) as fh:
-        fh.write(buf.getvalue().encode())
-    return path
 
 
 _LABEL = re.compile(r"\(([^()]+)\)$")
@@ -174,7 +162,7 @@ def _architecture_section(folder: Path, fig_dir: Path, arch: dict, scenario, pat
                             reach_rings=rings, coverage_lat_deg=grid_lat, coverage_lon_deg=grid_lon,
                             coverage_masks=masks, areas=areas, trajectories=traj, coverage_alt_km=COVERAGE_ALT_KM,
                             coverage_rcs_m2=COVERAGE_RCS_M2, title=scenario.name, extent=extent)
-    _write_csv(fig_dir / "reach_rings.csv", ["site", "flyout_s", "alt_km", "azimuth_deg", "ground_range_km"],
+    write_csv(fig_dir / "reach_rings.csv", ["site", "flyout_s", "alt_km", "azimuth_deg", "ground_range_km"],
                ring_rows)
     header = ["element", "id", "type", "lat_deg", "lon_deg", "detail"]
     rows = [["radar", r["id"], r["type"], f"{r['lat_deg']:.3f}", f"{r['lon_deg']:.3f}",
@@ -183,7 +171,7 @@ def _architecture_section(folder: Path, fig_dir: Path, arch: dict, scenario, pat
               f"inventory {s['inventory']}, burnout {s['burnout_speed_km_s']:.2f} km/s, reach at "
               + ", ".join(f"{r['flyout_s']:g} s: {max(r['ground_range_km']):,.0f} km" for r in s["reach_rings"])]
              for s in arch["interceptor_sites"]]
-    csv_path = _write_csv(fig_dir / "architecture.csv", header, rows)
+    csv_path = write_csv(fig_dir / "architecture.csv", header, rows)
     caption = (f"The architecture of {scenario.name}: radar coverage at {COVERAGE_ALT_KM:g} km altitude against a "
                f"{COVERAGE_RCS_M2:g} m² (warhead-sized) target, where the target is above the radar's horizon, "
                "inside its field of regard and detected with the reference probability; interceptor sites with the "
@@ -253,7 +241,7 @@ def render_report(folder: str | Path, *, title: str | None = None) -> Path:
              place(launch_by_id[o["launch"]].to), _fmt(o["first_detection_s"]), _fmt(o["firm_track_s"]),
              o["verdict"] or "—", _fmt(o["classified_s"]), str(o["shots"]), _fmt(o["intercept_s"]),
              _fmt(o["impact_s"]), o["outcome"]] for o in outs]
-    csv_path = _write_csv(fig_dir / "outcomes.csv", header, rows)
+    csv_path = write_csv(fig_dir / "outcomes.csv", header, rows)
     s = result["summary"]
     sections.append(Section(
         "Trajectories, tracks and engagements",
@@ -272,7 +260,7 @@ def render_report(folder: str | Path, *, title: str | None = None) -> Path:
            if sh.get("launch") in ids and sh.get("state") in FIRED]
     png = plot_timeline(fig_dir / "timeline.png", launch_ids=ids, events=tl,
                         title=f"{scenario.name}: the event timeline, one row per launch")
-    csv_path = _write_csv(fig_dir / "timeline.csv", ["t_s", "kind", "object", "detail"],
+    csv_path = write_csv(fig_dir / "timeline.csv", ["t_s", "kind", "object", "detail"],
                           [[e["t_s"], e["kind"], e["object"],
                             json.dumps({k: v for k, v in e.items() if k not in ("t_s", "kind", "object")})]
                            for e in events])
@@ -296,7 +284,7 @@ def render_report(folder: str | Path, *, title: str | None = None) -> Path:
                      f"{r['ci95'][1]:.3f}"] for r in pt]
             figs.append(FigureEntry("Probability of interception per launch",
                                     "Fraction of Monte Carlo runs in which each launch was intercepted, with its 95% "
-                                    "Wilson interval.", png, _write_csv(fig_dir / "mc_per_threat.csv", header, rows)))
+                                    "Wilson interval.", png, write_csv(fig_dir / "mc_per_threat.csv", header, rows)))
             tables.append(TableEntry("Per launch", header, rows))
         pa = mc["per_defended_area"]
         if pa:
@@ -308,7 +296,7 @@ def render_report(folder: str | Path, *, title: str | None = None) -> Path:
                      f"{r['ci95'][1]:.3f}"] for r in pa]
             figs.append(FigureEntry("Probability of no leaker per defended area",
                                     "Fraction of runs in which no missile aimed at the area leaked, with its 95% "
-                                    "Wilson interval.", png, _write_csv(fig_dir / "mc_per_area.csv", header, rows)))
+                                    "Wilson interval.", png, write_csv(fig_dir / "mc_per_area.csv", header, rows)))
             tables.append(TableEntry("Per defended area", header, rows))
         sections.append(Section("Monte Carlo", text=f"{mc['runs']} runs from seed {mc['seed']}; mean interceptors "
                                 f"fired per run {mc['mean_interceptors_fired']:.2f}.", figures=figs, tables=tables))

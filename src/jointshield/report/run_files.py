@@ -16,8 +16,6 @@ Every file is written atomically: a failed run leaves the files of an earlier ru
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
@@ -26,7 +24,7 @@ import yaml
 
 from ..defense.interceptor import reference_burnout_speed_m_s
 from ..earth.frames import ecef_to_geodetic
-from ._files import atomic_write
+from ._files import write_csv, write_text
 from .tracking_files import write_tracks_csv
 
 TRAJECTORY_STEP_S = 10.0
@@ -34,21 +32,6 @@ TRAJECTORY_STEP_S = 10.0
 
 SHOT_COLUMNS = ("site", "track", "launch", "order", "look", "launch_s", "intercept_s", "alt_km", "closing_km_s",
                 "state", "divert_needed_m_s", "miss_before_divert_m")
-
-
-def _write_text(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(path) as fh:
-        fh.write(text.encode())
-    return path
-
-
-def _write_csv(path: Path, header, rows) -> Path:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
-    return _write_text(path, buf.getvalue())
 
 
 def scenario_yaml(scenario) -> str:
@@ -76,7 +59,7 @@ def write_run_files(folder: str | Path, result, prepared) -> dict[str, str]:
     sc, truth = result.scenario, result.truth
     model = sc.earth_model
     files: dict[str, str] = {}
-    files["scenario"] = str(_write_text(folder / "scenario.yaml", scenario_yaml(sc)))
+    files["scenario"] = str(write_text(folder / "scenario.yaml", scenario_yaml(sc)))
 
     rows = []
     for o, lid in enumerate(truth.ids):
@@ -88,16 +71,16 @@ def write_run_files(folder: str | Path, result, prepared) -> dict[str, str]:
                  for t, a, b, h in zip(truth.t_s[keep], lat, lon, alt, strict=True)]
         rows.append([lid, f"{truth.impact_t_s[o]:.1f}", f"{truth.impact_lat_deg[o]:.5f}",
                      f"{truth.impact_lon_deg[o]:.5f}", "0.000"])
-    files["trajectories"] = str(_write_csv(folder / "trajectories.csv",
+    files["trajectories"] = str(write_csv(folder / "trajectories.csv",
                                            ("launch", "t_s", "lat_deg", "lon_deg", "alt_km"), rows))
 
     radar_ids = prepared.radars.ids
     files["tracks"] = str(write_tracks_csv(folder / "tracks.csv", result.history, track_launch_labels(result),
                                            truth.ids, radar_ids))
-    files["events"] = str(_write_csv(
+    files["events"] = str(write_csv(
         folder / "events.csv", ("t_s", "kind", "object", "detail"),
         ([f"{e.t_s:.3f}", e.kind, e.object, json.dumps(e.detail, default=_plain)] for e in result.events)))
-    files["shots"] = str(_write_csv(
+    files["shots"] = str(write_csv(
         folder / "shots.csv", SHOT_COLUMNS,
         ([s.get("site"), s.get("track"), _launch_name(result, s.get("track")), s.get("order"), s.get("look"),
           *(_num(s.get(k)) for k in ("launch_s", "intercept_s", "alt_km", "closing_km_s")), s.get("state"),
@@ -119,7 +102,7 @@ def write_run_files(folder: str | Path, result, prepared) -> dict[str, str]:
                                "reach_rings": flyout_rings(tables[i])}
                               for i in range(len(sites))],
     }
-    files["architecture"] = str(_write_text(folder / "architecture.json", json.dumps(arch, indent=1)))
+    files["architecture"] = str(write_text(folder / "architecture.json", json.dumps(arch, indent=1)))
     return files
 
 

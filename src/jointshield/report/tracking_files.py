@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import numpy as np
 
 from ..earth.frames import ecef_to_geodetic
-from ._files import atomic_write
+from ._files import write_csv
 
 MEASUREMENT_COLUMNS = ("t_s", "sensor", "scan", "range_m", "az_deg", "el_deg", "sigma_range_m", "sigma_az_mrad",
                        "sigma_el_mrad", "truth")
 TRACK_COLUMNS = ("t_s", "track_id", "status", "launch", "sensor", "measurement", "lat_deg", "lon_deg", "alt_km",
                  "x_ecef_m", "y_ecef_m", "z_ecef_m", "vx_ecef_m_s", "vy_ecef_m_s", "vz_ecef_m_s", "sigma_pos_m", "nis")
 STATUS_NAMES = ("tentative", "firm", "deleted")
-
-
-def _write(path: Path, header, rows) -> Path:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(path) as fh:
-        fh.write(buf.getvalue().encode())
-    return path
 
 
 def write_measurements_csv(path: str | Path, meas, sensor_ids) -> Path:
@@ -36,7 +23,7 @@ def write_measurements_csv(path: str | Path, meas, sensor_ids) -> Path:
     rows = ([f"{meas.t_s[i]:.3f}", sensor_ids[meas.sensor[i]], int(meas.scan[i]), f"{meas.range_m[i]:.2f}",
              f"{az[i]:.6f}", f"{el[i]:.6f}", f"{meas.sigma_range_m[i]:.3f}", f"{meas.sigma_az_rad[i] * 1e3:.5f}",
              f"{meas.sigma_el_rad[i] * 1e3:.5f}", int(meas.truth[i])] for i in range(len(meas)))
-    return _write(Path(path), MEASUREMENT_COLUMNS, rows)
+    return write_csv(Path(path), MEASUREMENT_COLUMNS, rows)
 
 
 def write_tracks_csv(path: str | Path, history, launch_of_row, launch_ids, sensor_ids) -> Path:
@@ -51,4 +38,4 @@ def write_tracks_csv(path: str | Path, history, launch_of_row, launch_ids, senso
              f"{np.rad2deg(lat[i]):.6f}", f"{np.rad2deg(lon[i]):.6f}", f"{alt[i] / 1e3:.4f}",
              *(f"{c:.2f}" for c in r[i]), *(f"{c:.4f}" for c in v[i]), f"{sig[i]:.2f}",
              "" if not np.isfinite(history.nis[i]) else f"{history.nis[i]:.4f}"] for i in range(len(history)))
-    return _write(Path(path), TRACK_COLUMNS, rows)
+    return write_csv(Path(path), TRACK_COLUMNS, rows)
