@@ -59,10 +59,12 @@ def run_demo_analyses(sc, folder: Path, code_version: str, progress=None, *,
     from ..analysis.capability import capability_statement
     from ..analysis.overtake import one_site
     from ..report.analysis_plot import (
+        footprint_rows,
         plot_capability,
         plot_footprint,
         plot_overtake,
         plot_reach_map,
+        reach_map_rows,
         write_csv,
     )
 
@@ -163,11 +165,7 @@ def run_demo_analyses(sc, folder: Path, code_version: str, progress=None, *,
     grid = Grid.box(*_box(near + [(lat0, lon0)], GRID_MARGIN_DEG), step_deg)
     fp = footprint(arch, sc.vehicle(missile), launches, grid)
     plot_footprint(out / "footprint.png", fp, arch, title=f"{sc.name}: targets defended against {missile}")
-    la, lo = np.meshgrid(grid.lat_deg, grid.lon_deg, indexing="ij")
-    write_csv(out / "footprint.csv", [{"lat_deg": float(la[j, k]), "lon_deg": float(lo[j, k]),
-                                      "defended_share": None if not np.isfinite(fp.defended[j, k])
-                                      else round(float(fp.defended[j, k]), 4)}
-                                     for j, k in zip(*np.nonzero(grid.mask), strict=True)])
+    write_csv(out / "footprint.csv", footprint_rows(fp))
     s = fp.summary()
     _write_json(out / "footprint.json", s)
     manifest.append({
@@ -189,12 +187,7 @@ def run_demo_analyses(sc, folder: Path, code_version: str, progress=None, *,
     rm = reach_map(arch, sc.vehicle(missile), lgrid, [tgt])
     plot_reach_map(out / "reach.png", rm, arch, title=f"{sc.name}: launch points from which {missile} toward "
                    f"{tgt[0]:.2f},{tgt[1]:.2f} can be engaged")
-    la, lo = np.meshgrid(lgrid.lat_deg, lgrid.lon_deg, indexing="ij")
-    write_csv(out / "reach.csv", [{"launch_lat_deg": float(la[j, k]), "launch_lon_deg": float(lo[j, k]),
-                                  "reachable": int(rm.reachable[0, j, k]), "engageable": int(rm.engageable[0, j, k]),
-                                  "margin_s": None if not np.isfinite(rm.margin_s[0, j, k])
-                                  else round(float(rm.margin_s[0, j, k]), 2)}
-                                 for j, k in zip(*np.nonzero(lgrid.mask), strict=True)])
+    write_csv(out / "reach.csv", reach_map_rows(rm))
     rs = rm.summary()
     _write_json(out / "reach.json", rs)
     manifest.append({

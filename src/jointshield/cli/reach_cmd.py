@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from ..errors import InputError
+from ..report.analysis_plot import footprint_rows, reach_map_rows
 from .fly_cmd import parse_lat_lon
 from .main import app
 
@@ -176,13 +177,7 @@ def reach(
     doc = {"scenario": sc.name, "summary": s, "lat_deg": grid.lat_deg.tolist(), "lon_deg": grid.lon_deg.tolist(),
            "engageable": [np.where(grid.mask, rm.engageable[i], False).astype(int).tolist() for i in range(len(targets))],
            "margin_s": [[_nan_list(row) for row in rm.margin_s[i]] for i in range(len(targets))]}
-    la, lo = np.meshgrid(grid.lat_deg, grid.lon_deg, indexing="ij")
-    rows = [{"target_lat_deg": t[0], "target_lon_deg": t[1], "launch_lat_deg": float(la[j, k]),
-             "launch_lon_deg": float(lo[j, k]), "reachable": int(rm.reachable[i, j, k]),
-             "engageable": int(rm.engageable[i, j, k]),
-             "margin_s": None if not np.isfinite(rm.margin_s[i, j, k]) else round(float(rm.margin_s[i, j, k]), 2),
-             "shots": int(rm.shots[i, j, k])}
-            for i, t in enumerate(rm.targets_deg) for j, k in zip(*np.nonzero(grid.mask), strict=True)]
+    rows = reach_map_rows(rm)
 
     def draw(path):
         from ..report.analysis_plot import plot_reach_map
@@ -242,11 +237,7 @@ def footprint(
     s = fp.summary()
     doc = {"scenario": sc.name, "summary": s, "lat_deg": grid.lat_deg.tolist(), "lon_deg": grid.lon_deg.tolist(),
            "defended": [_nan_list(row) for row in fp.defended]}
-    rows = [{"target_lat_deg": float(grid.lat_deg[j]), "target_lon_deg": float(grid.lon_deg[k]),
-             "defended": None if not np.isfinite(fp.defended[j, k]) else round(float(fp.defended[j, k]), 4),
-             "launch_points_reaching": int(fp.reachable[:, j, k].sum()),
-             "launch_points_engageable": int((fp.engageable[:, j, k] & fp.reachable[:, j, k]).sum())}
-            for j, k in zip(*np.nonzero(grid.mask), strict=True)]
+    rows = footprint_rows(fp)
 
     def draw(path):
         from ..report.analysis_plot import plot_footprint

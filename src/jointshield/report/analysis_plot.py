@@ -7,7 +7,6 @@ computed here beyond picking what to draw. Maps use :func:`~jointshield.report.m
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 
@@ -15,12 +14,13 @@ import numpy as np
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 
-from jointshield.report._files import atomic_write
+from jointshield.report._files import atomic_write, write_text
+from jointshield.report._files import write_csv as write_table
 from jointshield.report.maps import draw_basemap
 
 DPI = 130
 
-__all__ = ["plot_capability", "plot_footprint", "plot_overtake", "plot_reach_map", "write_csv"]
+__all__ = ["footprint_rows", "plot_capability", "plot_footprint", "plot_overtake", "plot_reach_map", "reach_map_rows", "write_csv"]
 
 
 def _save(fig: Figure, path: Path) -> None:
@@ -33,17 +33,38 @@ def _save(fig: Figure, path: Path) -> None:
 
 
 def write_csv(path: Path, rows: list[dict]) -> None:
-    """Rows of dicts (same keys) as a CSV file with a header (empty file when there are no rows)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = io.StringIO()
-    if rows:
-        w = csv.DictWriter(text, fieldnames=list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: ("" if v is None else v) for k, v in r.items()})
-    with atomic_write(path) as fh:
-        fh.write(text.getvalue().encode())
+    """Rows of dicts (same keys) as a CSV file with a header (empty file when there are no rows); None is
+    written as an empty field."""
+    header = list(rows[0]) if rows else []
+    if not rows:
+        write_text(path, "")
+        return
+    write_table(path, header, ([("" if r[k] is None else r[k]) for k in header] for r in rows))
+
+
+def _opt(x, digits: int):
+    return None if not np.isfinite(x) else round(float(x), digits)
+
+
+def reach_map_rows(rm) -> list[dict]:
+    """One CSV row per (target, launch point of the grid) of a :class:`~jointshield.analysis.ReachMap`."""
+    grid = rm.grid
+    la, lo = np.meshgrid(grid.lat_deg, grid.lon_deg, indexing="ij")
+    return [{"target_lat_deg": t[0], "target_lon_deg": t[1], "launch_lat_deg": float(la[j, k]),
+             "launch_lon_deg": float(lo[j, k]), "reachable": int(rm.reachable[i, j, k]),
+             "engageable": int(rm.engageable[i, j, k]), "margin_s": _opt(rm.margin_s[i, j, k], 2),
+             "shots": int(rm.shots[i, j, k])}
+            for i, t in enumerate(rm.targets_deg) for j, k in zip(*np.nonzero(grid.mask), strict=True)]
+
+
+def footprint_rows(fp) -> list[dict]:
+    """One CSV row per target point of the grid of a :class:`~jointshield.analysis.Footprint`."""
+    grid = fp.grid
+    return [{"target_lat_deg": float(grid.lat_deg[j]), "target_lon_deg": float(grid.lon_deg[k]),
+             "defended": _opt(fp.defended[j, k], 4),
+             "launch_points_reaching": int(fp.reachable[:, j, k].sum()),
+             "launch_points_engageable": int((fp.engageable[:, j, k] & fp.reachable[:, j, k]).sum())}
+            for j, k in zip(*np.nonzero(grid.mask), strict=True)]
 
 
 def plot_overtake(path: Path, ov, sweep=None, title: str = "") -> None:
