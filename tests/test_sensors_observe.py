@@ -243,3 +243,33 @@ def test_scan_times_and_bad_inputs() -> None:
         observe(truth, [radar()], -1.0, np.random.default_rng(0))
     with pytest.raises(ValueError, match="scan_phase_s"):
         observe(truth, [radar()], 1.0, np.random.default_rng(0), scan_phase_s=1.5)
+
+
+def test_airborne_cells_are_exactly_where_the_truth_is_present() -> None:
+    """observe computes geometry and Pd only on the cells ``_airborne_cells`` gives (Pd 0 elsewhere, as a
+    NaN position gives): the same positions as the whole-grid interpolation there, bit for bit, and
+    every other object × scan cell NaN there. Truths that start late, end early, have a single finite
+    sample or none, with scans before, between and after the grid's samples."""
+    from jointshield.sensors.observe import _airborne_cells
+
+    rng = np.random.default_rng(4)
+    t = np.arange(0.0, 60.0, 1.0)
+    r = 7e6 * (1.0 + rng.random((5, t.size, 3)))
+    v = 7e3 * rng.standard_normal((5, t.size, 3))
+    r[0, :10] = np.nan  # late start
+    r[1, 40:] = np.nan  # early end
+    r[2, :] = np.nan
+    r[2, 30] = 7e6  # one finite sample
+    r[3, :] = np.nan  # never present
+    v[np.isnan(r)] = np.nan
+    n = 5
+    truth = Truth(tuple(f"T{i}" for i in range(n)), t, r, v, *(np.zeros(n) for _ in range(6)))
+    t_scan = np.concatenate([[-3.0], np.arange(0.25, 62.0, 0.75), [30.0]])
+    t_scan.sort()
+    obj, ks, pos = _airborne_cells(truth, t_scan)
+    full, _ = truth.state_at(t_scan)  # (T, n_scans, 3)
+    np.testing.assert_array_equal(pos, full[obj, ks])
+    inside = np.zeros(full.shape[:2], bool)
+    inside[obj, ks] = True
+    assert np.isnan(full[~inside]).all()
+    assert np.isfinite(full[inside]).any() and 3 not in obj

@@ -8,7 +8,13 @@ from jointshield.earth.geodesy import surface_distance_m
 from jointshield.earth.models import WGS84
 from jointshield.flight.propagate import burnout_state_ecef
 from jointshield.tracking import synthetic as syn
-from jointshield.tracking.impact import RANGE_CLASSES, estimate_launch, predict_impact, range_class
+from jointshield.tracking.impact import (
+    RANGE_CLASSES,
+    estimate_launch,
+    impact_predictable,
+    predict_impact,
+    range_class,
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +40,19 @@ def test_impact_of_a_certain_state_is_the_flight_kernels_impact(arcs):
     # after 30 minutes of flight.
     np.testing.assert_array_less(d, 5.0)
     np.testing.assert_array_less(g.semi_major_m, 1.0)
+
+
+def test_impact_predictable_is_the_estimates_validity(arcs):
+    # Certain and uncertain states, one escaping the Earth (its sigma points never land) and one whose
+    # velocity uncertainty sends some sigma points to orbit: valid, invalid, and partly so.
+    x = np.vstack([_state(arcs, 100), _state(arcs, 400)])
+    x[2, 3:] *= 3.0  # ~ 20 km/s: escape
+    P = np.tile(np.eye(6) * 1e-10, (4, 1, 1))
+    P[3, 3:, 3:] = np.eye(3) * 2000.0**2
+    t = np.array([100.0, 100.0, 400.0, 400.0])
+    valid = predict_impact(x, P, t).valid
+    assert valid.tolist()[:3] == [True, True, False]
+    np.testing.assert_array_equal(impact_predictable(x, P, t), valid)
 
 
 def test_impact_ellipse_follows_the_covariance(arcs):

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..earth.models import WGS84, EarthModel
-from ..flight.truth import Truth
+from ..flight.truth import Truth, hermite_sample
 from .measurements import Measurements
 from .radar import (
     Radar,
@@ -75,29 +75,61 @@ def _empty_block() -> dict[str, np.ndarray]:
     }
 
 
+def _airborne_cells(truth: Truth, t_scan: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The (object, scan) cells where an object can be present, object by object, and its ECEF position
+    there: (C,) object indices, (C,) scan indices, (C, 3) m.
+
+    An object is present only between its first and last finite grid samples (:meth:`Truth.state_at` is
+    NaN elsewhere: a bracketing sample is NaN), which in a raid is about half of the objects × scans;
+    the interpolation is elementwise, so each cell's position is the one the whole grid would give.
+    """
+    finite = np.isfinite(truth.r_ecef_m[..., 0])  # (T, K)
+    has = finite.any(axis=1)
+    first = np.argmax(finite, axis=1)
+    last = finite.shape[1] - 1 - np.argmax(finite[:, ::-1], axis=1)
+    lo = np.searchsorted(t_scan, truth.t_s[first], side="left")
+    hi = np.searchsorted(t_scan, truth.t_s[last], side="right")
+    objs, ks, rs = [], [], []
+    for o in np.flatnonzero(has & (hi > lo)):  # objects: one interpolation each over its own scans
+        r, _ = hermite_sample(truth.t_s, truth.r_ecef_m[o:o + 1], truth.v_ecef_m_s[o:o + 1], t_scan[lo[o]:hi[o]])
+        objs.append(np.full(hi[o] - lo[o], o))
+        ks.append(np.arange(lo[o], hi[o]))
+        rs.append(r[0])
+    if not objs:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty((0, 3))
+    return np.concatenate(objs), np.concatenate(ks), np.concatenate(rs)
+
+
 def _detections(one: RadarArrays, s: int, truth: Truth, rcs: np.ndarray, t_scan: np.ndarray,
                 k0: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Detections of radar ``one`` (S = 1, index ``s``) over the scans ``t_scan`` (numbered from k0)."""
-    r, _ = truth.state_at(t_scan)  # (T, n, 3)
-    az, el, rng_m = aer(one, r)  # (1, T, n)
+    """Detections of radar ``one`` (S = 1, index ``s``) over the scans ``t_scan`` (numbered from k0).
+
+    The geometry and Pd are computed on the cells where an object can be present (:func:`_airborne_cells`);
+    elsewhere Pd is 0, as a NaN position gives. The draw is over every object × scan, as always."""
+    obj, ks, r = _airborne_cells(truth, t_scan)
+    az, el, rng_m = aer(one, r)  # (1, C)
     vis = visible_aer(one, r, az, el, rng_m)
-    x = snr(one, rng_m, rcs[:, None])
-    pd = np.where(vis, detection_probability(one, x), 0.0)
-    draw = rng.random(pd.shape[1:])
-    det = draw < pd[0]
+    x = snr(one, rng_m, rcs[obj])
+    pd = np.zeros((len(truth), t_scan.shape[0]))
+    pd[obj, ks] = np.where(vis, detection_probability(one, x), 0.0)[0]
+    cell = np.zeros(pd.shape, np.int64)
+    cell[obj, ks] = np.arange(obj.shape[0])
+    draw = rng.random(pd.shape)
+    det = draw < pd
     ti, ki = np.nonzero(det)
+    c = cell[ti, ki]
     m = ti.shape[0]
     s_az, s_el = angle_sigma_rad(one, x)
     sig_r = np.full(m, one.sigma_range_m[0])
-    sig_az = s_az[0, ti, ki]
-    sig_el = s_el[0, ti, ki]
+    sig_az = s_az[0, c]
+    sig_el = s_el[0, c]
     noise = rng.standard_normal((m, 3))
     return {
         "t_s": t_scan[ki],
         "sensor": np.full(m, s, np.int64),
-        "range_m": rng_m[0, ti, ki] + sig_r * noise[:, 0],
-        "az_rad": np.mod(az[0, ti, ki] + sig_az * noise[:, 1], _TWO_PI),
-        "el_rad": el[0, ti, ki] + sig_el * noise[:, 2],
+        "range_m": rng_m[0, c] + sig_r * noise[:, 0],
+        "az_rad": np.mod(az[0, c] + sig_az * noise[:, 1], _TWO_PI),
+        "el_rad": el[0, c] + sig_el * noise[:, 2],
         "sigma_range_m": sig_r,
         "sigma_az_rad": sig_az,
         "sigma_el_rad": sig_el,

@@ -42,6 +42,7 @@ track id, the site).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 
@@ -60,7 +61,16 @@ from ..scenario.schema import Scenario
 from ..scenario.truth import radar_arrays_from_scenario, rcs_from_scenario, truth_from_scenario
 from ..sensors import Measurements
 from ..sensors.observe import observe
-from ..tracking import FIRM, Tracker, TrackerConfig, TrackHistory, estimate_launch, predict, predict_impact
+from ..tracking import (
+    FIRM,
+    Tracker,
+    TrackerConfig,
+    TrackHistory,
+    estimate_launch,
+    impact_predictable,
+    predict,
+    predict_impact,
+)
 
 __all__ = ["EVENT_KINDS", "Event", "Prepared", "Result", "RunConfig", "prepare", "run"]
 
@@ -197,13 +207,15 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
         alive = (obj < 0) | ~(killed[np.maximum(obj, 0)] < meas.t_s[rows])  # NaN (not killed) < t is False
         rows = rows[alive]
         if rows.size:
-            for o in np.unique(meas.truth[rows]):
-                if o >= 0 and not detected[o]:
-                    detected[o] = True
-                    first = rows[meas.truth[rows] == o][0]
-                    events.append(Event(float(meas.t_s[first]), "first_detection", ids[o],
-                                        {"radar": prep.radars.ids[meas.sensor[first]]}))
-            k0 = tracker.n_chunks
+            obj = meas.truth[rows]
+            seen_now = obj[obj >= 0]
+            # Objects detected for the first time (a few a run): the rest of the cycle's are known.
+            for o in np.unique(seen_now[~detected[seen_now]]):
+                detected[o] = True
+                first = rows[obj == o][0]
+                events.append(Event(float(meas.t_s[first]), "first_detection", ids[o],
+                                    {"radar": prep.radars.ids[meas.sensor[first]]}))
+            k0 = tracker.n_rows
             tracker.process(meas.take(rows))
             new = tracker.history(k0)
             upd = np.flatnonzero(new.meas >= 0)
@@ -219,15 +231,13 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
                                  count[by_row].tolist(), strict=True):
                 d = votes.setdefault(tid, {})
                 d[o] = d.get(o, 0) + c
-            # The latest update of each track (its last row here), kept after the track is deleted; the
-            # row is read only when a shot needs it (a few times a run, against ~10,000 updates).
-            _, last_rev = np.unique(tid_u[::-1], return_index=True)
-            j_last = upd[upd.size - 1 - last_rev]
-            last_update.update(zip(new.track_id[j_last].tolist(), ((new, j) for j in j_last.tolist()), strict=True))
+            # The latest update of each track (its last row here: a dict keeps the last value of a key),
+            # kept after the track is deleted; the row is read only when a shot needs it (a few times a
+            # run, against ~10,000 updates).
+            last_update.update(zip(tid_u.tolist(), zip(repeat(new), upd.tolist())))
+            # A track's first firm row, in row order (the events' order within a time and kind).
             firm_rows = np.flatnonzero(new.status == FIRM)
-            _, first_firm = np.unique(new.track_id[firm_rows], return_index=True)
-            for j in np.sort(firm_rows[first_firm]).tolist():
-                tid = int(new.track_id[j])
+            for j, tid in zip(firm_rows.tolist(), new.track_id[firm_rows].tolist(), strict=True):
                 if tid not in firm_seen:
                     firm_seen.add(tid)
                     events.append(Event(float(new.t_s[j]), "firm_track", name_of(tid)))
@@ -242,11 +252,11 @@ def run(scenario: Scenario | Prepared, seed: int | None = None, config: RunConfi
         new_threats = []
         if todo.size:
             x, P, tt = live.x_eci[todo], live.P_eci[todo], live.t_s[todo]
-            imp = predict_impact(x, P, tt, model)
-            if prep.rule_set is None:
-                verdict = np.where(imp.valid, THREAT, -1)
+            if prep.rule_set is None:  # only whether the impact can be predicted matters
+                verdict = np.where(impact_predictable(x, P, tt, model), THREAT, -1)
                 assessment = None
             else:
+                imp = predict_impact(x, P, tt, model)
                 lau = estimate_launch(x, P, tt, model)
                 speed = np.linalg.norm(x[:, 3:], axis=1)
                 speed_sig = np.sqrt(np.maximum(np.trace(P[:, 3:, 3:], axis1=1, axis2=2), 0.0))

@@ -685,3 +685,281 @@ def count_scan(ints, times, miss_run, n, s, ti, t_upd, confirm_m):
         if not updated[i] and (ints[i, 4] & bit) != 0:
             ints[i, 3] += 1
             miss_run[i, s] += 1
+
+
+# ---------------------------------------------------------------------------------------------------------
+# whole scans: the steps above, scan after scan, in one compiled call (tracker.py, "Cost per scan")
+# ---------------------------------------------------------------------------------------------------------
+
+SCANS_DONE = 0
+""":func:`process_scans` returned after the last scan."""
+SCANS_NEED_ROOM = 1
+"""The next scan might not fit the live, history or pair buffers: grow them and call again from it."""
+SCANS_NEED_LSA = 2
+"""The scan shares a measurement or a track between gated pairs: its association needs the optimal
+assignment (``scipy.optimize.linear_sum_assignment``, :func:`.association.gnn_assign`); the caller
+associates it and finishes it with :func:`scan_apply`, then calls :func:`process_scans` from the next."""
+
+# Indices into the float and integer parameter vectors of process_scans / scan_apply.
+CF_Q, CF_MAX_STEP, CF_GAMMA, CF_SQRT_GAMMA, CF_MAX_COAST, CF_MAX_SIGMA, CF_MIN_ALT, CF_A, CF_F, CF_INIT_VAR, \
+    CF_OMEGA = range(11)
+CI_CONFIRM_M, CI_CONFIRM_N, CI_DELETE_MISSES = range(3)
+# Indices into the state vector: live tracks, next track id, history rows.
+ST_N, ST_NEXT_ID, ST_ROWS = range(3)
+
+
+@njit
+def _record_rows(idx, ints, times, x, P, status, meas_rows, sensor_rows, nis, hist, state):
+    """Append one history row per live track ``idx[k]`` (its id, state time, state and covariance, and
+    ``status[k]``, ``meas_rows[k]``, ``sensor_rows[k]``, ``nis[k]``) to the history buffers ``hist``:
+    (track id, time, x, P, status, measurement, radar, NIS), the fields of ``TrackHistory``."""
+    h_id, h_t, h_x, h_P, h_status, h_meas, h_sensor, h_nis = hist
+    r = state[ST_ROWS]
+    for k in range(idx.shape[0]):
+        i = idx[k]
+        h_id[r] = ints[i, 0]
+        h_t[r] = times[i, 0]
+        for a in range(6):
+            h_x[r, a] = x[i, a]
+            for b in range(6):
+                h_P[r, a, b] = P[i, a, b]
+        h_status[r] = status[k]
+        h_meas[r] = meas_rows[k]
+        h_sensor[r] = sensor_rows[k]
+        h_nis[r] = nis[k]
+        r += 1
+    state[ST_ROWS] = r
+
+
+@njit
+def _drop_tracks(drop, ints, times, x, P, miss_run, hist, state):
+    """Record the live tracks flagged in ``drop`` (over the first len(drop) of them) as deleted, in index
+    order, then remove them, keeping the order of the rest."""
+    gone = np.flatnonzero(drop)
+    k_ = gone.shape[0]
+    if k_ == 0:
+        return
+    st = np.full(k_, 2, np.int64)  # DELETED
+    neg = np.full(k_, -1, np.int64)
+    _record_rows(gone, ints, times, x, P, st, neg, neg, np.full(k_, np.nan), hist, state)
+    n = state[ST_N]
+    w = 0
+    for i in range(n):
+        if i < drop.shape[0] and drop[i]:
+            continue
+        if w != i:
+            ints[w] = ints[i]
+            times[w] = times[i]
+            x[w] = x[i]
+            P[w] = P[i]
+            miss_run[w] = miss_run[i]
+        w += 1
+    state[ST_N] = w
+
+
+@njit
+def _life_cycle(n, s, t_now, ints, times, x, P, miss_run, cf, ci):
+    """:func:`life_cycle_drop` over the first ``n`` live tracks; returns the flags (n,) and their count."""
+    drop = np.empty(n, np.bool_)
+    count = life_cycle_drop(n, s, t_now, ints[:, 1], ints[:, 2], ints[:, 3], miss_run, times[:, 1], ints[:, 4], P, x,
+                            ci[CI_DELETE_MISSES], ci[CI_CONFIRM_M], ci[CI_CONFIRM_N], cf[CF_MAX_COAST],
+                            cf[CF_MAX_SIGMA], cf[CF_MIN_ALT], cf[CF_A], cf[CF_F], drop)
+    return drop, count
+
+
+@njit
+def _alone(pi, pj, sel, n, m):
+    """True if no track and no measurement occurs twice among the pairs ``sel``: their optimal
+    assignment is then the pairs themselves (:func:`.association.gnn_assign`)."""
+    ct = np.zeros(n, np.int64)
+    cm = np.zeros(m, np.int64)
+    for k in sel:
+        ct[pi[k]] += 1
+        cm[pj[k]] += 1
+    for k in sel:
+        if ct[pi[k]] != 1 or cm[pj[k]] != 1:
+            return False
+    return True
+
+
+@njit
+def _associate_alone(pi, pj, count, status, n, m):
+    """The association of one scan's gated pairs (tracker.py, step 3: firm tracks first, then tentative
+    ones on the measurements left) where every stage's pairs are alone in their track and measurement.
+    Returns (tracks, measurement indices, measurements gated by a firm track (m,), ok); ``ok`` is False
+    where a stage needs the optimal assignment (the caller then associates the scan itself)."""
+    gated_by_firm = np.zeros(m, np.bool_)
+    firm = np.empty(count, np.int64)
+    nf = 0
+    for k in range(count):
+        if status[pi[k]] == 1:
+            firm[nf] = k
+            nf += 1
+            gated_by_firm[pj[k]] = True
+    firm = firm[:nf]
+    empty = np.empty(0, np.int64)
+    if not _alone(pi, pj, firm, n, m):
+        return empty, empty, gated_by_firm, False
+    taken = np.zeros(m, np.bool_)
+    for k in firm:
+        taken[pj[k]] = True
+    rest = np.empty(count - nf, np.int64)
+    nr = 0
+    for k in range(count):
+        if status[pi[k]] != 1 and not taken[pj[k]]:
+            rest[nr] = k
+            nr += 1
+    rest = rest[:nr]
+    if not _alone(pi, pj, rest, n, m):
+        return empty, empty, gated_by_firm, False
+    ti = np.empty(nf + nr, np.int64)
+    mj = np.empty(nf + nr, np.int64)
+    for a in range(nf):
+        ti[a] = pi[firm[a]]
+        mj[a] = pj[firm[a]]
+    for a in range(nr):
+        ti[nf + a] = pi[rest[a]]
+        mj[nf + a] = pj[rest[a]]
+    return ti, mj, gated_by_firm, True
+
+
+@njit
+def _scan_begin(rows, s, k, z, R, t, sensor, r_meas, rad_meas, sites, E, ints, times, x, P, miss_run, last_scan,
+                has_scan, earth, cf, ci, hist, state, pi, pj, d2):
+    """Steps 0–2 of one scan of radar ``s`` (scan index ``k``): misses for a gap in the radar's scan
+    indices, prediction of every live track to the scan's first time, both gates. Returns the number of
+    gated pairs (written to ``pi``, ``pj``, ``d2``), the scan's first time and its spread (s)."""
+    t_ref = np.inf
+    t_max = -np.inf
+    for j in range(rows.shape[0]):
+        t_ref = min(t_ref, t[rows[j]])
+        t_max = max(t_max, t[rows[j]])
+    # A gap in this radar's scan indices: scans with no detection at all.
+    gap = k - (last_scan[s] if has_scan[s] else k - 1) - 1
+    last_scan[s] = k
+    has_scan[s] = True
+    n = state[ST_N]
+    bit = np.int64(1) << np.int64(s)
+    if gap > 0 and n:
+        for i in range(n):
+            if (ints[i, 4] & bit) != 0:
+                ints[i, 3] += gap
+                miss_run[i, s] += gap
+        drop, c = _life_cycle(n, s, t_ref, ints, times, x, P, miss_run, cf, ci)
+        if c:
+            _drop_tracks(drop, ints, times, x, P, miss_run, hist, state)
+        n = state[ST_N]
+    if n == 0:
+        return 0, t_ref
+    predict_to(x[:n], P[:n], times[:n, 0], t_ref, cf[CF_Q], earth, cf[CF_MAX_STEP])
+    count = gate_scan(x[:n], P[:n], rows, r_meas, rad_meas, z, R, t, sensor, sites, E, cf[CF_OMEGA], t_ref,
+                      t_max - t_ref, cf[CF_SQRT_GAMMA], cf[CF_GAMMA], pi, pj, d2)
+    return count, t_ref
+
+
+@njit
+def scan_apply(rows, s, t_ref, n, ti, mj, gated_by_firm, z, R, t, sensor, r_meas, c_meas, sites, E, ints, times, x,
+               P, miss_run, earth, cf, ci, hist, state):
+    """Steps 4–7 of one scan of radar ``s`` (first time ``t_ref``) over the ``n`` live tracks it was
+    gated against, given the association (tracks ``ti``, indices into ``rows`` ``mj``): update, hits and
+    misses, history rows (updates, then births, then deletions), deletion rules, initiation."""
+    bit = np.int64(1) << np.int64(s)
+    na = ti.shape[0]
+    nis = np.empty(na)
+    if na:
+        update_assigned(ti, mj, rows, x, P, times[:, 0], ints[:, 5], z, R, t, sensor, sites, E, cf[CF_OMEGA],
+                        r_meas, cf[CF_Q], earth, cf[CF_MAX_STEP], nis)
+    if n:
+        t_upd = np.empty(na)
+        for a in range(na):
+            t_upd[a] = t[rows[mj[a]]]
+        count_scan(ints, times, miss_run, n, s, ti, t_upd, ci[CI_CONFIRM_M])
+    if na:
+        st = np.empty(na, np.int64)
+        mr = np.empty(na, np.int64)
+        sr = np.empty(na, np.int64)
+        for a in range(na):
+            st[a] = ints[ti[a], 1]
+            mr[a] = rows[mj[a]]
+            sr[a] = sensor[mr[a]]
+        _record_rows(ti, ints, times, x, P, st, mr, sr, nis, hist, state)
+    drop_count = 0
+    drop = np.zeros(0, np.bool_)
+    if n:
+        # 7. (decided now, applied after the births below, as the history has always recorded them)
+        drop, drop_count = _life_cycle(n, s, t_ref, ints, times, x, P, miss_run, cf, ci)
+    # 6. initiation from measurements neither assigned nor gated by a firm track.
+    free = ~gated_by_firm
+    for a in range(na):
+        free[mj[a]] = False
+    fr = rows[np.flatnonzero(free)]
+    nb = fr.shape[0]
+    if nb:
+        n0 = state[ST_N]
+        w = cf[CF_OMEGA]
+        status0 = 1 if ci[CI_CONFIRM_M] == 1 else 0
+        for b in range(nb):
+            i = n0 + b
+            g = fr[b]
+            x[i, 0] = r_meas[g, 0]
+            x[i, 1] = r_meas[g, 1]
+            x[i, 2] = r_meas[g, 2]
+            x[i, 3] = -w * r_meas[g, 1]
+            x[i, 4] = w * r_meas[g, 0]
+            x[i, 5] = 0.0
+            P[i] = 0.0
+            for a in range(3):
+                for c in range(3):
+                    P[i, a, c] = c_meas[g, a, c]
+                P[i, 3 + a, 3 + a] = cf[CF_INIT_VAR]
+            ints[i, 0] = state[ST_NEXT_ID] + b
+            ints[i, 1] = status0
+            ints[i, 2] = 1  # hits
+            ints[i, 3] = 1  # opportunities
+            ints[i, 4] = bit
+            ints[i, 5] = 1  # updates
+            times[i, 0] = t[g]
+            times[i, 1] = t[g]
+            miss_run[i] = 0
+        state[ST_NEXT_ID] += nb
+        state[ST_N] = n0 + nb
+        idx = np.arange(n0, n0 + nb)
+        _record_rows(idx, ints, times, x, P, ints[n0:n0 + nb, 1].copy(), fr, sensor[fr], np.full(nb, np.nan), hist,
+                     state)
+    # 7. life cycle.
+    if drop_count:
+        _drop_tracks(drop, ints, times, x, P, miss_run, hist, state)
+
+
+@njit
+def process_scans(g0, order, starts, ends, group_order, key_s, key_k, z, R, t, sensor, r_meas, c_meas, rad_meas,
+                  sites, E, ints, times, x, P, miss_run, last_scan, has_scan, earth, cf, ci, hist, state, pi, pj, d2):
+    """Every scan from the ``g0``-th (in ``group_order``; scan g holds ``order[starts[g]:ends[g]]``, radar
+    ``key_s``, scan index ``key_k`` at its first row) through the tracker's steps (tracker.py), in place
+    on the live buffers (``ints``, ``times``, ``x``, ``P``, ``miss_run``; ``state[ST_N]`` rows used), the
+    history buffers (``hist``, see :func:`_record_rows`; ``state[ST_ROWS]`` rows used) and the radars' last
+    scan indices.
+
+    Returns ``(g, code, pairs)``: ``code`` :data:`SCANS_DONE` (g = len(group_order)), or, for the g-th
+    scan, :data:`SCANS_NEED_ROOM` (nothing of it done yet) or :data:`SCANS_NEED_LSA` (steps 0–2 done, its
+    ``pairs`` gated pairs in ``pi``, ``pj``, ``d2``; finish it with :func:`scan_apply`)."""
+    for gg in range(g0, group_order.shape[0]):
+        g = group_order[gg]
+        rows = order[starts[g]:ends[g]]
+        m = rows.shape[0]
+        n = state[ST_N]
+        # Room for the worst case: every live track gated by every measurement, every measurement a birth
+        # or an update, every track deleted.
+        if (ints.shape[0] < n + m or hist[1].shape[0] < state[ST_ROWS] + n + 2 * m or pi.shape[0] < n * m):
+            return gg, SCANS_NEED_ROOM, 0
+        s = key_s[starts[g]]
+        count, t_ref = _scan_begin(rows, s, key_k[starts[g]], z, R, t, sensor, r_meas, rad_meas, sites, E, ints,
+                                   times, x, P, miss_run, last_scan, has_scan, earth, cf, ci, hist, state, pi, pj,
+                                   d2)
+        n = state[ST_N]
+        ti, mj, gated_by_firm, ok = _associate_alone(pi, pj, count, ints[:, 1], n, m)
+        if not ok:
+            return gg, SCANS_NEED_LSA, count
+        scan_apply(rows, s, t_ref, n, ti, mj, gated_by_firm, z, R, t, sensor, r_meas, c_meas, sites, E, ints, times,
+                   x, P, miss_run, earth, cf, ci, hist, state)
+    return group_order.shape[0], SCANS_DONE, 0

@@ -158,35 +158,54 @@ _FLOAT_COLS = ("t", "t_last")
 
 
 class _Live:
-    """The tracker's working arrays (leading axis: live tracks), kept in a few blocks so that adding and
-    dropping tracks touches five arrays, not eleven: integer columns ``ints`` (N, 6) — track id, status,
-    hits, opportunities, radars that see it (bit set), updates — float columns ``times`` (N, 2) — time of
-    the state, time of the last update — the state ``x`` (N, 6), covariance ``P`` (N, 6, 6) and the run of
-    consecutive misses per radar ``miss_run`` (N, MAX_SENSORS). The columns are views into the blocks."""
+    """The tracker's working arrays, with room for more tracks than are live (``n`` rows used): integer
+    columns ``ints`` (cap, 6) — track id, status, hits, opportunities, radars that see it (bit set),
+    updates — float columns ``times`` (cap, 2) — time of the state, time of the last update — the state
+    ``x`` (cap, 6), covariance ``P`` (cap, 6, 6) and the run of consecutive misses per radar ``miss_run``
+    (cap, MAX_SENSORS). The compiled scan loop adds and removes tracks in place."""
 
-    def __init__(self, n: int = 0):
-        self.ints = np.zeros((n, len(_INT_COLS)), np.int64)
-        self.times = np.zeros((n, len(_FLOAT_COLS)))
-        self.x = np.zeros((n, 6))
-        self.P = np.zeros((n, 6, 6))
-        self.miss_run = np.zeros((n, MAX_SENSORS), np.int32)
+    def __init__(self, cap: int = 0):
+        self.ints = np.zeros((cap, len(_INT_COLS)), np.int64)
+        self.times = np.zeros((cap, len(_FLOAT_COLS)))
+        self.x = np.zeros((cap, 6))
+        self.P = np.zeros((cap, 6, 6))
+        self.miss_run = np.zeros((cap, MAX_SENSORS), np.int32)
 
-    def _blocks(self):
-        return ("ints", "times", "x", "P", "miss_run")
-
-    def keep(self, mask: np.ndarray) -> None:
-        for f in self._blocks():
-            setattr(self, f, getattr(self, f)[mask])
-
-    def append(self, other: _Live) -> None:
-        for f in self._blocks():
-            setattr(self, f, np.concatenate([getattr(self, f), getattr(other, f)]))
+    def grow(self, cap: int, n: int) -> None:
+        """Room for ``cap`` tracks, keeping the first ``n`` rows."""
+        for f in ("ints", "times", "x", "P", "miss_run"):
+            old = getattr(self, f)
+            new = np.zeros((cap,) + old.shape[1:], old.dtype)
+            new[:n] = old[:n]
+            setattr(self, f, new)
 
 
-for _k, _name in enumerate(_INT_COLS):
-    setattr(_Live, _name, property(lambda self, k=_k: self.ints[:, k]))
-for _k, _name in enumerate(_FLOAT_COLS):
-    setattr(_Live, _name, property(lambda self, k=_k: self.times[:, k]))
+class _Rows:
+    """The history as it grows, one array per :class:`TrackHistory` field (in the order of
+    ``_HISTORY_FIELDS``) with room for more rows than are recorded. Rows are only ever appended, so a
+    slice of recorded rows never changes: :meth:`Tracker.history` hands out read-only views of them."""
+
+    def __init__(self, cap: int = 0):
+        self.arrays = (np.empty(cap, np.int64), np.empty(cap), np.empty((cap, 6)), np.empty((cap, 6, 6)),
+                       np.empty(cap, np.int8), np.empty(cap, np.int64), np.empty(cap, np.int64), np.empty(cap))
+
+    @property
+    def capacity(self) -> int:
+        return self.arrays[0].shape[0]
+
+    def grow(self, cap: int, n: int) -> None:
+        """Room for ``cap`` rows, keeping the first ``n`` (views handed out keep the old arrays)."""
+        new = []
+        for old in self.arrays:
+            a = np.empty((cap,) + old.shape[1:], old.dtype)
+            a[:n] = old[:n]
+            new.append(a)
+        self.arrays = tuple(new)
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
 
 
 class Tracker:
@@ -194,20 +213,31 @@ class Tracker:
 
     Use: ``tracker = Tracker(config); tracker.process(measurements); tracker.history()``. ``process``
     may be called again with later measurements (same radars); the tracker keeps its tracks.
+
+    The scans run in one compiled loop (:func:`._kernels.process_scans`); it hands a scan back only when
+    its association needs the optimal assignment (a track or measurement shared between gated pairs,
+    ~6% of a raid's scans), which :func:`.association.gnn_assign` solves with scipy, or when the buffers
+    need to grow.
     """
 
     def __init__(self, config: TrackerConfig | None = None):
-        self.config = config or TrackerConfig()
-        self._gamma = gate_threshold(self.config.gate_probability, 3)
+        cfg = self.config = config or TrackerConfig()
+        self._gamma = gate_threshold(cfg.gate_probability, 3)
         self._sqrt_gamma = float(np.sqrt(self._gamma))
-        self._pair_cap = 256  # gated pairs a scan's buffers hold; grows when a scan has more
         self._sites: Sites | None = None
         self._sites_key = None
-        self._earth = earth_vector(self.config.model)
-        self._live = _Live()
-        self._next_id = 0
-        self._last_scan: dict[int, int] = {}
-        self._hist: list[tuple] = []
+        self._earth = earth_vector(cfg.model)
+        # The kernels' parameters, in the order of kern.CF_* and kern.CI_*.
+        self._cf = np.array([cfg.q_m2_s3, cfg.max_step_s, self._gamma, self._sqrt_gamma, cfg.max_coast_s,
+                             cfg.max_position_sigma_m, cfg.min_altitude_m, cfg.model.a_m, cfg.model.f,
+                             cfg.init_velocity_sigma_m_s**2, cfg.model.omega_rad_s], dtype=float)
+        self._ci = np.array([cfg.confirm_m, cfg.confirm_n, cfg.delete_misses], dtype=np.int64)
+        self._live = _Live(64)
+        self._rows = _Rows(1024)
+        self._state = np.zeros(3, np.int64)  # live tracks, next track id, history rows (kern.ST_*)
+        self._last_scan = np.zeros(MAX_SENSORS, np.int64)  # each radar's last scan index ...
+        self._has_scan = np.zeros(MAX_SENSORS, np.bool_)  # ... where it has had one
+        self._pairs = (np.empty(256, np.int64), np.empty(256, np.int64), np.empty(256))  # gated pairs of a scan
         self.n_measurements = 0
         """Measurements processed so far."""
 
@@ -215,24 +245,22 @@ class Tracker:
     def tracks(self) -> TrackSet:
         """The live (tentative and firm) tracks now, each at the time of its last prediction or update."""
         lv = self._live
-        return TrackSet(lv.track_id.copy(), lv.t.copy(), lv.x.copy(), lv.P.copy(), lv.status.astype(np.int8),
-                        lv.n_upd.copy())
+        n = int(self._state[kern.ST_N])
+        return TrackSet(lv.ints[:n, 0].copy(), lv.times[:n, 0].copy(), lv.x[:n].copy(), lv.P[:n].copy(),
+                        lv.ints[:n, 1].astype(np.int8), lv.ints[:n, 5].copy())
 
     @property
-    def n_chunks(self) -> int:
-        """Chunks of history rows recorded so far (pass to :meth:`history` to get only later rows)."""
-        return len(self._hist)
+    def n_rows(self) -> int:
+        """History rows recorded so far (pass to :meth:`history` to get only later rows)."""
+        return int(self._state[kern.ST_ROWS])
 
-    def history(self, since_chunk: int = 0) -> TrackHistory:
-        """The rows recorded so far (see :class:`TrackHistory`); with ``since_chunk``, only those recorded
-        after :attr:`n_chunks` had that value (an engine reads the history as it grows without copying it
-        all each time)."""
-        if not self._hist[since_chunk:]:
-            return TrackHistory(self.config.model, np.empty(0, np.int64), np.empty(0), np.empty((0, 6)),
-                                np.empty((0, 6, 6)), np.empty(0, np.int8), np.empty(0, np.int64),
-                                np.empty(0, np.int64), np.empty(0))
-        cols = list(zip(*self._hist[since_chunk:], strict=True))
-        return TrackHistory(self.config.model, *(np.concatenate(c) for c in cols))
+    def history(self, since_row: int = 0) -> TrackHistory:
+        """The rows recorded so far (see :class:`TrackHistory`); with ``since_row``, only those recorded
+        after :attr:`n_rows` had that value (an engine reads the history as it grows without copying it
+        all each time). The arrays are read-only views of the tracker's own rows, which never change once
+        recorded (copy them to modify)."""
+        sl = slice(since_row, self.n_rows)
+        return TrackHistory(self.config.model, *(_read_only(a[sl]) for a in self._rows.arrays))
 
     # ----------------------------------------------------------------------------------------------
     def process(self, meas) -> Tracker:
@@ -261,14 +289,67 @@ class Tracker:
         ends = np.r_[starts[1:], m]
         first_t = t[order[starts]]
         group_order = np.lexsort((key_s[starts], first_t))
-        ctx = (sites, z, var, t, sensor, r_meas, c_meas, rad_meas)
-        for g in group_order:
-            rows = order[starts[g]:ends[g]]
-            self._scan(rows, int(key_s[starts[g]]), int(key_k[starts[g]]), ctx)
+        meas_arrays = (z, var, t, sensor, r_meas, c_meas)
+        g = 0
+        while True:
+            lv, h = self._live, self._rows
+            g, code, count = kern.process_scans(
+                g, order, starts, ends, group_order, key_s, key_k, z, var, t, sensor, r_meas, c_meas, rad_meas,
+                sites.r_ecef_m, sites.enu_rot, lv.ints, lv.times, lv.x, lv.P, lv.miss_run, self._last_scan,
+                self._has_scan, self._earth, self._cf, self._ci, h.arrays, self._state, *self._pairs)
+            if code == kern.SCANS_DONE:
+                break
+            gi = group_order[g]
+            rows = order[starts[gi]:ends[gi]]
+            if code == kern.SCANS_NEED_ROOM:
+                self._make_room(rows.size)
+                continue
+            self._finish_shared_scan(rows, int(key_s[starts[gi]]), count, sites, meas_arrays)
+            g += 1
         self.n_measurements += m
         return self
 
     # ----------------------------------------------------------------------------------------------
+    def _make_room(self, m: int) -> None:
+        """Grow the buffers (at least doubling) to hold the worst case of a scan of ``m`` measurements:
+        every measurement a birth, every track gated by every measurement and deleted."""
+        n, rows = int(self._state[kern.ST_N]), int(self._state[kern.ST_ROWS])
+        lv, h = self._live, self._rows
+        if lv.ints.shape[0] < n + m:
+            lv.grow(max(n + m, 2 * lv.ints.shape[0]), n)
+        if h.capacity < rows + n + 2 * m:
+            h.grow(max(rows + n + 2 * m, 2 * h.capacity), rows)
+        if self._pairs[0].shape[0] < n * m:
+            cap = max(n * m, 2 * self._pairs[0].shape[0])
+            self._pairs = (np.empty(cap, np.int64), np.empty(cap, np.int64), np.empty(cap))
+
+    def _finish_shared_scan(self, rows: np.ndarray, s: int, count: int, sites: Sites, meas_arrays) -> None:
+        """Associate a scan that :func:`._kernels.process_scans` handed back (gated, ``count`` pairs) and
+        finish it with :func:`._kernels.scan_apply`: global nearest neighbour, firm tracks first, then
+        tentative ones on what is left, so that a new track (whose large covariance makes every distance
+        small) never takes a measurement from an established one."""
+        z, var, t, sensor, r_meas, c_meas = meas_arrays
+        lv, h = self._live, self._rows
+        n = int(self._state[kern.ST_N])
+        m = rows.shape[0]
+        gamma = self._gamma
+        pi, pj, d2 = (b[:count] for b in self._pairs)
+        firm_pair = lv.ints[pi, 1] == FIRM
+        gated_by_firm = np.zeros(m, bool)
+        gated_by_firm[pj[firm_pair]] = True
+        assigned_t, assigned_m = gnn_assign(pi[firm_pair], pj[firm_pair], d2[firm_pair], gamma)
+        taken = np.zeros(m, bool)
+        taken[assigned_m] = True
+        rest = ~firm_pair & ~taken[pj]
+        if rest.any():
+            at, am = gnn_assign(pi[rest], pj[rest], d2[rest], gamma)
+            assigned_t = np.concatenate([assigned_t, at])
+            assigned_m = np.concatenate([assigned_m, am])
+        kern.scan_apply(rows, s, float(t[rows].min()), n, np.ascontiguousarray(assigned_t, np.int64),
+                        np.ascontiguousarray(assigned_m, np.int64), gated_by_firm, z, var, t, sensor, r_meas, c_meas,
+                        sites.r_ecef_m, sites.enu_rot, lv.ints, lv.times, lv.x, lv.P, lv.miss_run, self._earth,
+                        self._cf, self._ci, h.arrays, self._state)
+
     def _sites_of(self, meas) -> Sites:
         """The kernels' radar sites of ``meas``, rebuilt only when its radars differ from the last call's
         (an engine feeds the same radars cycle after cycle)."""
@@ -279,154 +360,7 @@ class Tracker:
             self._sites_key = key
         return self._sites
 
-    def _record(self, idx: np.ndarray, meas_rows: np.ndarray, sensor: np.ndarray, nis: np.ndarray,
-                status: np.ndarray | None = None) -> None:
-        if idx.size == 0:
-            return
-        lv = self._live
-        st = lv.ints[idx, 1] if status is None else status
-        self._hist.append((lv.ints[idx, 0], lv.times[idx, 0], lv.x[idx], lv.P[idx], st.astype(np.int8), meas_rows,
-                           sensor, nis))
 
-    def _scan(self, rows: np.ndarray, s: int, k: int, ctx) -> None:
-        cfg = self.config
-        sites, z, var, t, sensor, r_meas, c_meas, _ = ctx
-        lv = self._live
-        bit = np.int64(1) << np.int64(s)
-        t_m = t[rows]
-        t_ref = float(t_m.min())
-        gamma = self._gamma
-        n = lv.ints.shape[0]
-        m = rows.shape[0]
-        omega = float(cfg.model.omega_rad_s)
-
-        # A gap in this radar's scan indices: scans with no detection at all.
-        gap = k - self._last_scan.get(s, k - 1) - 1
-        self._last_scan[s] = k
-        if gap > 0 and n:
-            saw = (lv.seen & bit) != 0
-            lv.opps[saw] += gap
-            lv.miss_run[saw, s] += gap
-            self._drop(self._life_cycle(n, s, t_ref))
-            n = lv.ints.shape[0]
-
-        # 1. predict every live track to the scan time (in place; tracks already there are left alone).
-        if n:
-            kern.predict_to(lv.x, lv.P, lv.times[:, 0], t_ref, float(cfg.q_m2_s3), self._earth,
-                            float(cfg.max_step_s))
-
-        # 2. gating.
-        assigned_t = _EMPTY
-        assigned_m = _EMPTY
-        gated_by_firm = np.zeros(m, bool)
-        if n:
-            pi, pj, d2 = self._gate(rows, t_ref, float(t_m.max() - t_ref), ctx)
-            if pi.size:
-                firm_pair = lv.ints[pi, 1] == FIRM
-                gated_by_firm[pj[firm_pair]] = True
-                # 3. global nearest neighbour: firm tracks first, then tentative ones on what is left, so
-                # that a new track (whose large covariance makes every distance small) never takes a
-                # measurement from an established one.
-                if firm_pair.all():
-                    assigned_t, assigned_m = gnn_assign(pi, pj, d2, gamma)
-                else:
-                    assigned_t, assigned_m = gnn_assign(pi[firm_pair], pj[firm_pair], d2[firm_pair], gamma)
-                    taken = np.zeros(m, bool)
-                    taken[assigned_m] = True
-                    rest = ~firm_pair & ~taken[pj]
-                    if rest.any():
-                        at, am = gnn_assign(pi[rest], pj[rest], d2[rest], gamma)
-                        assigned_t = np.concatenate([assigned_t, at])
-                        assigned_m = np.concatenate([assigned_m, am])
-
-        # 4. update the assigned tracks at their measurements' own times (compiled, in place).
-        if assigned_t.size:
-            ti, mr = assigned_t, rows[assigned_m]
-            nis = np.empty(ti.size)
-            kern.update_assigned(ti, assigned_m, rows, lv.x, lv.P, lv.times[:, 0], lv.n_upd, z, var, t, sensor,
-                                 sites.r_ecef_m, sites.enu_rot, omega, r_meas, float(cfg.q_m2_s3), self._earth,
-                                 float(cfg.max_step_s), nis)
-        # 4b. hits, confirmation, and 5. misses of the tracks this radar has seen (compiled).
-        if n:
-            kern.count_scan(lv.ints, lv.times, lv.miss_run, n, s, assigned_t, t[rows[assigned_m]], cfg.confirm_m)
-        if assigned_t.size:
-            self._record(ti, mr, sensor[mr], nis)
-        if n:
-            # 7. (decided now, applied after the births below, as the history has always recorded them)
-            drop = self._life_cycle(n, s, t_ref)
-
-        # 6. initiation from measurements that were neither assigned nor gated by a firm track.
-        free = ~gated_by_firm
-        free[assigned_m] = False
-        if free.any():
-            fr = rows[free]
-            nb = fr.size
-            born = _Live(nb)
-            born.x[:, :3] = r_meas[fr]
-            w = cfg.model.omega_rad_s
-            born.x[:, 3] = -w * r_meas[fr, 1]
-            born.x[:, 4] = w * r_meas[fr, 0]
-            born.P[:, :3, :3] = c_meas[fr]
-            born.P[:, 3:, 3:] = np.eye(3) * cfg.init_velocity_sigma_m_s**2
-            born.ints[:, 0] = np.arange(self._next_id, self._next_id + nb)
-            born.ints[:, 1] = FIRM if cfg.confirm_m == 1 else TENTATIVE
-            born.ints[:, 2:4] = 1  # hits, opportunities
-            born.ints[:, 4] = bit
-            born.ints[:, 5] = 1
-            born.times[:, 0] = t[fr]
-            born.times[:, 1] = t[fr]
-            self._next_id += nb
-            n0 = lv.ints.shape[0]
-            lv.append(born)
-            self._record(np.arange(n0, n0 + nb), fr, sensor[fr], np.full(nb, np.nan))
-
-        # 7. life cycle.
-        if n:
-            self._drop(drop)
-
-    def _gate(self, rows: np.ndarray, t_ref: float, spread_s: float, ctx):
-        """The gated pairs of a scan: track indices, indices into ``rows`` and their d² (coarse and χ²
-        gates in one compiled pass, :func:`._kernels.gate_scan`)."""
-        sites, z, var, t, sensor, r_meas, _, rad_meas = ctx
-        lv = self._live
-        cap = self._pair_cap
-        while True:
-            pi = np.empty(cap, np.int64)
-            pj = np.empty(cap, np.int64)
-            d2 = np.empty(cap)
-            count = kern.gate_scan(lv.x, lv.P, rows, r_meas, rad_meas, z, var, t, sensor, sites.r_ecef_m,
-                                   sites.enu_rot, float(self.config.model.omega_rad_s), t_ref, spread_s,
-                                   self._sqrt_gamma, self._gamma, pi, pj, d2)
-            if count <= cap:
-                return pi[:count], pj[:count], d2[:count]
-            cap = self._pair_cap = 2 * count
-
-    def _life_cycle(self, n: int, s: int, t_now: float) -> np.ndarray | None:
-        """Radar ``s`` loses tracks it has missed ``delete_misses`` times in a row; returns the indices of
-        the tracks among the first ``n`` live ones that fail the deletion rules (None if none do)."""
-        cfg = self.config
-        lv = self._live
-        drop = np.empty(n, np.bool_)
-        count = kern.life_cycle_drop(n, s, t_now, lv.status, lv.hits, lv.opps, lv.miss_run, lv.t_last, lv.seen,
-                                     lv.P, lv.x, cfg.delete_misses, cfg.confirm_m, cfg.confirm_n, cfg.max_coast_s,
-                                     cfg.max_position_sigma_m, cfg.min_altitude_m, cfg.model.a_m, cfg.model.f,
-                                     drop)
-        return np.flatnonzero(drop) if count else None
-
-    def _drop(self, gone: np.ndarray | None) -> None:
-        """Record the tracks ``gone`` as deleted and drop them."""
-        if gone is None:
-            return
-        lv = self._live
-        k_ = gone.size
-        self._record(gone, np.full(k_, -1, np.int64), np.full(k_, -1, np.int64), np.full(k_, np.nan),
-                     np.full(k_, DELETED, np.int8))
-        keep = np.ones(lv.ints.shape[0], bool)
-        keep[gone] = False
-        lv.keep(keep)
-
-
-_EMPTY = np.empty(0, np.int64)
 
 
 def track(meas, config: TrackerConfig | None = None) -> TrackHistory:
