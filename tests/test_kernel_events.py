@@ -39,3 +39,25 @@ def test_error_factor_matches_pow():
     err = np.concatenate([np.geomspace(1e-300, 1e300, 601), [1.0, 0.5, 2.0]])
     got = np.array([k.err_pow(e) for e in err])
     np.testing.assert_allclose(got, err ** (-1.0 / 8.0), rtol=4 * np.finfo(float).eps, atol=0)
+
+
+def test_vectorised_hermite_roots_equal_the_scalar_ones_bit_for_bit():
+    # The lockstep kernel's first guesses for altitude events (a loop without early exits, so that it
+    # vectorises) must be the per-trajectory kernel's to the last bit, including the items whose Newton
+    # iteration leaves the step or meets a zero slope and stops early.
+    from jointshield.flight import kernel_lockstep as kl
+
+    rng = np.random.default_rng(3)
+    m = 2000
+    h = rng.uniform(1.0, 300.0, m)
+    g_a = rng.uniform(1.0, 2e5, m)
+    g_b = -rng.uniform(1.0, 2e5, m)
+    hdot_a = rng.uniform(-8e3, 8e3, m)
+    hdot_b = rng.uniform(-8e3, 2e3, m)
+    hdot_a[:5] = 0.0
+    hdot_b[:5] = 0.0
+    tau = np.empty(m)
+    kl._hermite_roots(m, h, g_a, g_b, hdot_a, hdot_b, tau, np.empty(m))
+    want = np.array([k.hermite_root(h[i], g_a[i], g_b[i], hdot_a[i], hdot_b[i]) for i in range(m)])
+    np.testing.assert_array_equal(tau, want)
+    assert np.all((tau > 0.0) & (tau < h))

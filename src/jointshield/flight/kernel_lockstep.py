@@ -8,8 +8,12 @@ own time and step size, and accepts or rejects its own steps (a rejected lane si
 smaller step next round), so the result of each trajectory is the same as the per-trajectory kernel's up
 to rounding. Lanes that have landed are compacted away so that the vector loops stay full.
 
-Only free flight (no thrust: trajectories that start at burnout) takes this path; events are found per
-lane after each round and located on the dense output exactly as in :mod:`kernel`.
+Only free flight (no thrust: trajectories that start at burnout) takes this path. Events are detected
+per lane after each round (a sign change of the exact event functions) and located on the dense output
+exactly as in :mod:`kernel`, but late: the steps that cross one are queued and worked off in batches of
+:data:`FLUSH` (:func:`_work_off`), so that the dense output and the root finding run as vector loops over
+hundreds of items rather than the few dozen a round yields. Located late or at once, every number is
+the same (tests/test_flight_free.py compares the two kernels).
 """
 
 from __future__ import annotations
@@ -51,22 +55,32 @@ from .kernel import (
     _scaled_h1,
     err_pow,
     event_values_xyz,
-    hermite_root,
 )
 from .kernel_lanes import rhs_lanes
 
 CHUNK = 256
 """Lanes per chunk: the chunk's stage array (16 × 6 × 256 doubles, 192 KiB) stays in the L2 cache."""
+FLUSH = 256
+"""Queued event steps that trigger the locating pass (a round adds about CHUNK / 11 steps per event kind:
+an ICBM-class flight takes ~11 steps)."""
 
-# Event items: one per (lane, event) whose event function changed sign in this round's step.
+# Events a queued step crosses (bits).
+_F_IMPACT = 1
+_F_REENTRY = 2
+_F_APOGEE = 4
+
+# Event items: one per (queued step, event) being located.
 _ACTIVE = 0  # still iterating
 _HAVE_Y = 1  # converged with its state already evaluated
 _NEED_Y = 2  # converged; its state is evaluated at the end
 
 
-@njit_inline
+@njit
 def _dense_eval_lanes(tau, h, Y, F, out, m):
-    """States at offsets ``tau`` of the items' steps (:func:`kernel._dense_eval`, lane loop innermost)."""
+    """States at offsets ``tau`` of the items' steps (:func:`kernel._dense_eval`, lane loop innermost).
+
+    A function of its own, not inlined: inlined into the root finders' loops LLVM left the loop scalar
+    (measured: the apogee search took 3.6 times as long)."""
     for i in range(6):
         for q in range(m):
             x = tau[q] / h[q]
@@ -87,9 +101,10 @@ def _dense_eval_lanes(tau, h, Y, F, out, m):
             out[i, q] = Y[i, q] + v
 
 
-@njit_inline
+@njit
 def _event_values_lanes(Yv, level, m, a_e, f_e, omega, hdot, g):
-    """Altitude rate and altitude above ``level`` of the states ``Yv (6, m)`` (:func:`event_values_xyz`)."""
+    """Altitude rate and altitude above ``level`` of the states ``Yv (6, m)`` (:func:`event_values_xyz`);
+    not inlined, for the reason given at :func:`_dense_eval_lanes`."""
     for q in range(m):
         hd, _, gq = event_values_xyz(Yv[0, q], Yv[1, q], Yv[2, q], Yv[3, q], Yv[4, q], Yv[5, q], 0.0,
                                      level[q], a_e, f_e, omega)
@@ -102,8 +117,8 @@ def _locate_altitude_lanes(m, Y, F, h, g_a, g_b, hdot_a, hdot_b, level, tau, y_e
                            a_e, f_e, omega, t_tol):
     """:func:`kernel._locate_altitude` for ``m`` items at once: each item runs the same iterations as there,
     the dense output and the event functions of all items evaluated together (vectorised)."""
+    _hermite_roots(m, h, g_a, g_b, hdot_a, hdot_b, tau, a)
     for q in range(m):
-        tau[q] = hermite_root(h[q], g_a[q], g_b[q], hdot_a[q], hdot_b[q])
         a[q] = 0.0
         b[q] = h[q]
         state[q] = _ACTIVE
@@ -137,6 +152,34 @@ def _locate_altitude_lanes(m, Y, F, h, g_a, g_b, hdot_a, hdot_b, level, tau, y_e
                 state[q] = _NEED_Y
                 n_active -= 1
     _final_states(m, tau, h, Y, F, Yv, y_ev, state)
+
+
+@njit
+def _hermite_roots(m, h, g_a, g_b, hdot_a, hdot_b, tau, alive):
+    """:func:`kernel.hermite_root` of ``m`` items at once, the same iterations and arithmetic in a loop
+    without early exits (an item that would have stopped keeps its value), so that it vectorises."""
+    for q in range(m):
+        tau[q] = h[q] * g_a[q] / (g_a[q] - g_b[q])
+        alive[q] = 1.0
+    for _ in range(8):
+        for q in range(m):
+            hq = h[q]
+            t0 = tau[q]
+            x = t0 / hq
+            x2 = x * x
+            x3 = x2 * x
+            ga = g_a[q]
+            gb = g_b[q]
+            da = hdot_a[q]
+            db = hdot_b[q]
+            p = ((2 * x3 - 3 * x2 + 1) * ga + (x3 - 2 * x2 + x) * hq * da + (-2 * x3 + 3 * x2) * gb
+                 + (x3 - x2) * hq * db)
+            dp = ((6 * x2 - 6 * x) * ga + (3 * x2 - 4 * x + 1) * hq * da + (-6 * x2 + 6 * x) * gb
+                  + (3 * x2 - 2 * x) * hq * db) / hq
+            nxt = t0 - p / dp
+            ok = alive[q] != 0.0 and dp != 0.0 and nxt > 0.0 and nxt < hq
+            tau[q] = nxt if ok else t0
+            alive[q] = 1.0 if ok else 0.0
 
 
 @njit
@@ -211,7 +254,13 @@ def _final_states(m, tau, h, Y, F, Yv, y_ev, state):
 @njit
 def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end, y_end, ev_t, ev_y,
            n_steps):
-    """Fly trajectories ``lo..hi-1`` through a buffer of :data:`CHUNK` lanes, refilled as lanes land."""
+    """Fly trajectories ``lo..hi-1`` through a buffer of :data:`CHUNK` lanes, refilled as lanes land.
+
+    Events are located late: an accepted step that crosses one is queued (its start state, stages, size
+    and event values) and the queue is worked off in batches of about :data:`FLUSH` steps
+    (:func:`_work_off`), so that the dense output and the root finding run as long vector loops. A lane
+    that hits the ground is freed at once; its impact time and state are filled in from the queue.
+    """
     m = min(CHUNK, hi - lo)
     Y = np.empty((6, m))
     Yn = np.empty((6, m))
@@ -224,13 +273,11 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
     lane_id = np.empty(m, np.int64)
     steps = np.empty(m, np.int64)
     rejected = np.empty(m, np.bool_)
-    accepted = np.zeros(m, np.bool_)
-    tau_imp = np.empty(m)
+    flags = np.zeros(m, np.int64)  # events this round's accepted step crosses (0: none; -1: rejected)
+    seen = np.empty(m, np.int64)  # reentry and apogee already queued for the lane (they count once)
     g = np.empty((3, m))  # event functions at the lane's current state
     gn = np.empty((3, m))  # and at the end of its trial step
     y1 = np.empty(6)
-    has_air = earth[E_ATMOSPHERE] != 0.0
-    t_tol = T_TOL_EVENT_S
     e5v = np.empty(m)
     e3v = np.empty(m)
     h_re = np.empty(m)
@@ -239,37 +286,24 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
     f_e = earth[E_F]
     omega = earth[E_OMEGA]
     cap = m
-    drag = has_air
-    # Event items, two kinds: altitude events (impact, reentry; up to two per lane) and apogees. Each
-    # item carries a copy of its step (start, end, stages) with the item index innermost.
-    n_alt_cap = 2 * cap
-    alt_lane = np.empty(n_alt_cap, np.int64)
-    alt_ev = np.empty(n_alt_cap, np.int64)
-    apo_lane = np.empty(cap, np.int64)
-    IY = np.empty((6, n_alt_cap))
-    IYn = np.empty((6, n_alt_cap))
-    IYt = np.empty((6, n_alt_cap))
-    IK = np.empty((_NX, 6, n_alt_cap))
-    IF = np.empty((_N_POW, 6, n_alt_cap))
-    Ih = np.empty(n_alt_cap)
-    Ibeta = np.empty(n_alt_cap)
-    Iga = np.empty(n_alt_cap)
-    Igb = np.empty(n_alt_cap)
-    Ihda = np.empty(n_alt_cap)
-    Ihdb = np.empty(n_alt_cap)
-    Ilevel = np.empty(n_alt_cap)
-    Itau = np.empty(n_alt_cap)
-    Iyev = np.empty((6, n_alt_cap))
-    IYv = np.empty((6, n_alt_cap))
-    Ihdv = np.empty(n_alt_cap)
-    Igv = np.empty(n_alt_cap)
-    Ia = np.empty(n_alt_cap)
-    Ib = np.empty(n_alt_cap)
-    Ifa = np.empty(n_alt_cap)
-    Ifb = np.empty(n_alt_cap)
-    Iprev = np.empty(n_alt_cap)
-    Iside = np.empty(n_alt_cap, np.int64)
-    Istate = np.empty(n_alt_cap, np.int64)
+    drag = earth[E_ATMOSPHERE] != 0.0
+    ev_lane = np.empty(cap, np.int64)
+    # The queue of steps with events, item index innermost (see _work_off).
+    qcap = FLUSH + cap
+    QY = np.empty((6, qcap))
+    QYn = np.empty((6, qcap))
+    QK = np.empty((_NX, 6, qcap))
+    QF = np.empty((_N_POW, 6, qcap))
+    Qh = np.empty(qcap)
+    Qbeta = np.empty(qcap)
+    Qt = np.empty(qcap)
+    Qg = np.empty((3, qcap))
+    Qgn = np.empty((3, qcap))
+    Qlevel = np.empty((2, qcap))
+    Qn = np.empty(qcap, np.int64)
+    Qflags = np.empty(qcap, np.int64)
+    W = _work_arrays(qcap)
+    nq = 0
     next_n = lo
     m = 0
 
@@ -301,6 +335,7 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
             t[m] = 0.0
             steps[m] = 0
             rejected[m] = False
+            seen[m] = 0
             beta[m] = ctrl[n, C_BETA]
             h_re[m] = ctrl[n, C_H_REENTRY]
             h_imp[m] = ctrl[n, C_H_IMPACT]
@@ -309,31 +344,7 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
         if m == 0:
             break
         if m > j0:
-            rhs_lanes(Y, K[0], j0, m, beta, earth, drag)
-            for k in range(j0, m):
-                d0 = 0.0
-                d1 = 0.0
-                for i in range(6):
-                    sc = atol + abs(Y[i, k]) * rtol
-                    d0 += (Y[i, k] / sc) ** 2
-                    d1 += (K[0, i, k] / sc) ** 2
-                d0 = math.sqrt(d0 / 6.0)
-                d1 = math.sqrt(d1 / 6.0)
-                h[k] = min(1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1, t_max)
-            for i in range(6):
-                for k in range(j0, m):
-                    Yt[i, k] = Y[i, k] + h[k] * K[0, i, k]
-            rhs_lanes(Yt, K[1], j0, m, beta, earth, drag)
-            for k in range(j0, m):
-                d2 = 0.0
-                d1 = 0.0
-                for i in range(6):
-                    sc = atol + abs(Y[i, k]) * rtol
-                    d2 += ((K[1, i, k] - K[0, i, k]) / sc) ** 2
-                    d1 += (K[0, i, k] / sc) ** 2
-                d2 = math.sqrt(d2 / 6.0) / h[k]
-                d1 = math.sqrt(d1 / 6.0)
-                h[k] = min(100.0 * h[k], _scaled_h1(h[k], d1, d2, g[2, k] <= 0.0), t_max)
+            _first_steps(Y, K, Yt, h, g, j0, m, beta, earth, drag, rtol, atol, t_max)
 
         # One trial step of every live lane, stage by stage across lanes (generated, unrolled code).
         trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag)
@@ -345,11 +356,10 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
         # Exact event functions at every trial state, lane loop innermost (no library calls: vectorised).
         _event_values_all(Yn, h_re, h_imp, gn, m, a_e, f_e, omega)
 
-        # Per lane: accept or reject; the events each accepted step crosses become items.
-        n_alt = 0
-        n_apo = 0
+        # Per lane: accept or reject, and the events an accepted step crosses.
+        n_ev = 0
         for k in range(m):
-            accepted[k] = False
+            flags[k] = -1
             n = lane_id[k]
             steps[k] += 1
             if steps[k] > max_steps or h[k] < 1e-12 * max(1.0, t[k]):
@@ -362,78 +372,34 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
                 h[k] = h[k] * (_MIN_FACTOR if math.isnan(e) else max(_MIN_FACTOR, _SAFETY * err_pow(e)))
                 rejected[k] = True
                 continue
-            accepted[k] = True
-            tau_imp[k] = np.inf
+            f = 0
             if g[2, k] > 0.0 and gn[2, k] <= 0.0:
-                alt_lane[n_alt] = k
-                alt_ev[n_alt] = EV_IMPACT
-                n_alt += 1
-            if g[1, k] > 0.0 and gn[1, k] <= 0.0 and np.isnan(ev_t[n, EV_REENTRY]):
-                alt_lane[n_alt] = k
-                alt_ev[n_alt] = EV_REENTRY
-                n_alt += 1
-            if g[0, k] > 0.0 and gn[0, k] <= 0.0 and np.isnan(ev_t[n, EV_APOGEE]):
-                apo_lane[n_apo] = k
-                n_apo += 1
+                f |= _F_IMPACT
+            if g[1, k] > 0.0 and gn[1, k] <= 0.0 and not seen[k] & _F_REENTRY:
+                f |= _F_REENTRY
+            if g[0, k] > 0.0 and gn[0, k] <= 0.0 and not seen[k] & _F_APOGEE:
+                f |= _F_APOGEE
+            flags[k] = f
+            if f != 0:
+                seen[k] |= f
+                ev_lane[n_ev] = k
+                n_ev += 1
 
-        # Events, located on the steps' dense output, all items of a kind together.
-        if n_alt > 0:
-            _gather_items(n_alt, alt_lane, Y, Yn, K, h, beta, IY, IYn, IK, Ih, Ibeta)
-            for q in range(n_alt):
-                k = alt_lane[q]
-                row = 2 if alt_ev[q] == EV_IMPACT else 1
-                Iga[q] = g[row, k]
-                Igb[q] = gn[row, k]
-                Ihda[q] = g[0, k]
-                Ihdb[q] = gn[0, k]
-                Ilevel[q] = h_imp[k] if alt_ev[q] == EV_IMPACT else h_re[k]
-            dense_lanes(IY, IYn, IK, Ih, IYt, IF, n_alt, Ibeta, earth, drag)
-            _locate_altitude_lanes(n_alt, IY, IF, Ih, Iga, Igb, Ihda, Ihdb, Ilevel, Itau, Iyev, IYv, Ihdv, Igv,
-                                   Ia, Ib, Istate, a_e, f_e, omega, t_tol)
-            for q in range(n_alt):  # impacts first: the others count only if they come before
-                k = alt_lane[q]
-                if alt_ev[q] == EV_IMPACT:
-                    n = lane_id[k]
-                    tau_imp[k] = Itau[q]
-                    ev_t[n, EV_IMPACT] = t[k] + Itau[q]
-                    for i in range(6):
-                        ev_y[n, EV_IMPACT, i] = Iyev[i, q]
-            for q in range(n_alt):
-                k = alt_lane[q]
-                if alt_ev[q] == EV_REENTRY and Itau[q] <= tau_imp[k]:
-                    n = lane_id[k]
-                    ev_t[n, EV_REENTRY] = t[k] + Itau[q]
-                    for i in range(6):
-                        ev_y[n, EV_REENTRY, i] = Iyev[i, q]
-        if n_apo > 0:
-            _gather_items(n_apo, apo_lane, Y, Yn, K, h, beta, IY, IYn, IK, Ih, Ibeta)
-            for q in range(n_apo):
-                k = apo_lane[q]
-                Iga[q] = g[0, k]
-                Igb[q] = gn[0, k]
-                Ilevel[q] = h_imp[k]
-            dense_lanes(IY, IYn, IK, Ih, IYt, IF, n_apo, Ibeta, earth, drag)
-            _locate_apogee_lanes(n_apo, IY, IF, Ih, Iga, Igb, Itau, Iyev, IYv, Ihdv, Igv, Ia, Ib, Ifa, Ifb, Iside,
-                                 Iprev, Istate, Ilevel, a_e, f_e, omega, T_TOL_APOGEE_S)
-            for q in range(n_apo):
-                k = apo_lane[q]
-                if Itau[q] <= tau_imp[k]:
-                    n = lane_id[k]
-                    ev_t[n, EV_APOGEE] = t[k] + Itau[q]
-                    for i in range(6):
-                        ev_y[n, EV_APOGEE, i] = Iyev[i, q]
+        # Queue the steps that cross events (before the lanes move on).
+        if n_ev > 0:
+            _push(n_ev, ev_lane, nq, lane_id, flags, t, Y, Yn, K, h, beta, g, gn, h_re, h_imp, QY, QYn, QK, Qh,
+                  Qbeta, Qt, Qg, Qgn, Qlevel, Qn, Qflags)
+            nq += n_ev
 
-        # Per accepted lane: land at the impact, or advance and size the next step.
+        # Per accepted lane: done at the impact, or advance and size the next step.
         for k in range(m):
-            if not accepted[k]:
+            f = flags[k]
+            if f < 0:
                 continue
             n = lane_id[k]
-            if tau_imp[k] < np.inf:
-                t[k] = ev_t[n, EV_IMPACT]
-                for i in range(6):
-                    Y[i, k] = ev_y[n, EV_IMPACT, i]
+            if f & _F_IMPACT:
                 status[n] = ST_IMPACT
-                _finish(k, n, t, Y, t_end, y_end, n_steps, steps)
+                n_steps[n] = steps[k]
                 lane_id[k] = -1
                 continue
             e = err[k]
@@ -454,6 +420,11 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
             elif t[k] + h[k] > t_max:
                 h[k] = t_max - t[k]
 
+        if nq >= FLUSH:
+            _work_off(nq, QY, QYn, QK, QF, Qh, Qbeta, Qt, Qg, Qgn, Qlevel, Qn, Qflags, W, earth, drag, t_end,
+                      y_end, ev_t, ev_y)
+            nq = 0
+
         # Compact: fill each landed lane with the last live one (order does not matter), so that the
         # vector loops run over live lanes only; O(1) per landed lane.
         k = 0
@@ -466,7 +437,7 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
             if j == k or lane_id[j] < 0:
                 continue  # the last lane landed too: drop it and look at lane k again
             lane_id[k] = lane_id[j]
-            t[k], h[k], beta[k], steps[k], rejected[k] = t[j], h[j], beta[j], steps[j], rejected[j]
+            t[k], h[k], beta[k], steps[k], rejected[k], seen[k] = t[j], h[j], beta[j], steps[j], rejected[j], seen[j]
             h_re[k], h_imp[k] = h_re[j], h_imp[j]
             for i in range(6):
                 Y[i, k] = Y[i, j]
@@ -474,22 +445,164 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
             for r in range(3):
                 g[r, k] = g[r, j]
             k += 1
+    if nq > 0:
+        _work_off(nq, QY, QYn, QK, QF, Qh, Qbeta, Qt, Qg, Qgn, Qlevel, Qn, Qflags, W, earth, drag, t_end, y_end,
+                  ev_t, ev_y)
 
 
 @njit
-def _gather_items(cnt, lanes, Y, Yn, K, h, beta, IY, IYn, IK, Ih, Ibeta):
-    """Copy the steps (start, end, stages 0..12) of lanes ``lanes[:cnt]`` into event items 0..cnt-1."""
+def _first_steps(Y, K, Yt, h, g, j0, m, beta, earth, drag, rtol, atol, t_max):
+    """K[0] and the first step size of the new lanes ``j0..m-1`` (scipy's rule, as in kernel)."""
+    rhs_lanes(Y, K[0], j0, m, beta, earth, drag)
+    for k in range(j0, m):
+        d0 = 0.0
+        d1 = 0.0
+        for i in range(6):
+            sc = atol + abs(Y[i, k]) * rtol
+            d0 += (Y[i, k] / sc) ** 2
+            d1 += (K[0, i, k] / sc) ** 2
+        d0 = math.sqrt(d0 / 6.0)
+        d1 = math.sqrt(d1 / 6.0)
+        h[k] = min(1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1, t_max)
+    for i in range(6):
+        for k in range(j0, m):
+            Yt[i, k] = Y[i, k] + h[k] * K[0, i, k]
+    rhs_lanes(Yt, K[1], j0, m, beta, earth, drag)
+    for k in range(j0, m):
+        d2 = 0.0
+        d1 = 0.0
+        for i in range(6):
+            sc = atol + abs(Y[i, k]) * rtol
+            d2 += ((K[1, i, k] - K[0, i, k]) / sc) ** 2
+            d1 += (K[0, i, k] / sc) ** 2
+        d2 = math.sqrt(d2 / 6.0) / h[k]
+        d1 = math.sqrt(d1 / 6.0)
+        h[k] = min(100.0 * h[k], _scaled_h1(h[k], d1, d2, g[2, k] <= 0.0), t_max)
+
+
+@njit
+def _push(cnt, lanes, q0, lane_id, flags, t, Y, Yn, K, h, beta, g, gn, h_re, h_imp, QY, QYn, QK, Qh, Qbeta, Qt,
+          Qg, Qgn, Qlevel, Qn, Qflags):
+    """Copy the steps of lanes ``lanes[:cnt]`` (start, end, stages 0..12, size, event values) into queue
+    entries ``q0..q0+cnt-1``."""
     for i in range(6):
         for q in range(cnt):
-            IY[i, q] = Y[i, lanes[q]]
-            IYn[i, q] = Yn[i, lanes[q]]
+            QY[i, q0 + q] = Y[i, lanes[q]]
+            QYn[i, q0 + q] = Yn[i, lanes[q]]
     for j in range(_NS + 1):
         for i in range(6):
             for q in range(cnt):
-                IK[j, i, q] = K[j, i, lanes[q]]
+                QK[j, i, q0 + q] = K[j, i, lanes[q]]
     for q in range(cnt):
-        Ih[q] = h[lanes[q]]
-        Ibeta[q] = beta[lanes[q]]
+        k = lanes[q]
+        e = q0 + q
+        Qh[e] = h[k]
+        Qbeta[e] = beta[k]
+        Qt[e] = t[k]
+        Qn[e] = lane_id[k]
+        Qflags[e] = flags[k]
+        Qlevel[0, e] = h_re[k]
+        Qlevel[1, e] = h_imp[k]
+        for r in range(3):
+            Qg[r, e] = g[r, k]
+            Qgn[r, e] = gn[r, k]
+
+
+@njit
+def _work_off(nq, QY, QYn, QK, QF, Qh, Qbeta, Qt, Qg, Qgn, Qlevel, Qn, Qflags, W, earth, drag, t_end, y_end,
+              ev_t, ev_y):
+    """Locate the events of ``nq`` queued steps on their dense output (all of a kind together) and write
+    them: impacts first (they end the trajectory: its end time and state), then reentries and apogees,
+    which count only if they come before an impact in the same step."""
+    a_e = earth[E_A]
+    f_e = earth[E_F]
+    omega = earth[E_OMEGA]
+    (IY, IF, Ih, Iga, Igb, Ihda, Ihdb, Ilevel, Itau, Iyev, IYv, Ihdv, Igv, Ia, Ib, Ifa, Ifb, Iprev, Iside,
+     Istate, src, tau_imp) = W
+    dense_lanes(QY, QYn, QK, Qh, W[0], QF, nq, Qbeta, earth, drag)  # W[0] (IY) as the stage scratch
+    for e in range(nq):
+        tau_imp[e] = np.inf
+    # Altitude events: impacts, then reentries.
+    for kind in range(2):
+        bit = _F_IMPACT if kind == 0 else _F_REENTRY
+        row = 2 if kind == 0 else 1
+        cnt = 0
+        for e in range(nq):
+            if Qflags[e] & bit:
+                src[cnt] = e
+                cnt += 1
+        if cnt == 0:
+            continue
+        _take(cnt, src, QY, QF, Qh, IY, IF, Ih)
+        for q in range(cnt):
+            e = src[q]
+            Iga[q] = Qg[row, e]
+            Igb[q] = Qgn[row, e]
+            Ihda[q] = Qg[0, e]
+            Ihdb[q] = Qgn[0, e]
+            Ilevel[q] = Qlevel[1 - kind, e]
+        _locate_altitude_lanes(cnt, IY, IF, Ih, Iga, Igb, Ihda, Ihdb, Ilevel, Itau, Iyev, IYv, Ihdv, Igv, Ia, Ib,
+                               Istate, a_e, f_e, omega, T_TOL_EVENT_S)
+        for q in range(cnt):
+            e = src[q]
+            n = Qn[e]
+            if kind == 0:
+                tau_imp[e] = Itau[q]
+                tq = Qt[e] + Itau[q]
+                ev_t[n, EV_IMPACT] = tq
+                t_end[n] = tq
+                for i in range(6):
+                    ev_y[n, EV_IMPACT, i] = Iyev[i, q]
+                    y_end[n, i] = Iyev[i, q]
+            elif Itau[q] <= tau_imp[e]:
+                ev_t[n, EV_REENTRY] = Qt[e] + Itau[q]
+                for i in range(6):
+                    ev_y[n, EV_REENTRY, i] = Iyev[i, q]
+    cnt = 0
+    for e in range(nq):
+        if Qflags[e] & _F_APOGEE:
+            src[cnt] = e
+            cnt += 1
+    if cnt > 0:
+        _take(cnt, src, QY, QF, Qh, IY, IF, Ih)
+        for q in range(cnt):
+            e = src[q]
+            Iga[q] = Qg[0, e]
+            Igb[q] = Qgn[0, e]
+            Ilevel[q] = Qlevel[1, e]
+        _locate_apogee_lanes(cnt, IY, IF, Ih, Iga, Igb, Itau, Iyev, IYv, Ihdv, Igv, Ia, Ib, Ifa, Ifb, Iside, Iprev,
+                             Istate, Ilevel, a_e, f_e, omega, T_TOL_APOGEE_S)
+        for q in range(cnt):
+            e = src[q]
+            if Itau[q] <= tau_imp[e]:
+                n = Qn[e]
+                ev_t[n, EV_APOGEE] = Qt[e] + Itau[q]
+                for i in range(6):
+                    ev_y[n, EV_APOGEE, i] = Iyev[i, q]
+
+
+@njit
+def _take(cnt, src, QY, QF, Qh, IY, IF, Ih):
+    """Copy the start states, dense-output coefficients and sizes of queue entries ``src[:cnt]`` into items
+    0..cnt-1."""
+    for i in range(6):
+        for q in range(cnt):
+            IY[i, q] = QY[i, src[q]]
+    for p in range(_N_POW):
+        for i in range(6):
+            for q in range(cnt):
+                IF[p, i, q] = QF[p, i, src[q]]
+    for q in range(cnt):
+        Ih[q] = Qh[src[q]]
+
+
+@njit
+def _work_arrays(n):
+    """Work arrays of :func:`_work_off` for up to ``n`` items."""
+    return (np.empty((6, n)), np.empty((_N_POW, 6, n)), np.empty(n), np.empty(n), np.empty(n), np.empty(n),
+            np.empty(n), np.empty(n), np.empty(n), np.empty((6, n)), np.empty((6, n)), np.empty(n), np.empty(n),
+            np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n, np.int64),
+            np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n))
 
 
 @njit
