@@ -51,7 +51,6 @@ from .kernel import (
     ST_TMAX,
     T_TOL_APOGEE_S,
     T_TOL_EVENT_S,
-    _event_values,
     _scaled_h1,
     err_pow,
     event_values_xyz,
@@ -73,6 +72,10 @@ _F_APOGEE = 4
 _ACTIVE = 0  # still iterating
 _HAVE_Y = 1  # converged with its state already evaluated
 _NEED_Y = 2  # converged; its state is evaluated at the end
+
+# Per-lane outcome of a round besides the event bits (``flags``).
+_REJECTED = -1
+_STOP = -2  # out of steps, or a step too small to advance time
 
 
 @njit
@@ -273,20 +276,28 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
     lane_id = np.empty(m, np.int64)
     steps = np.empty(m, np.int64)
     rejected = np.empty(m, np.bool_)
-    flags = np.zeros(m, np.int64)  # events this round's accepted step crosses (0: none; -1: rejected)
+    flags = np.zeros(m, np.int64)  # events this round's accepted step crosses (bits), _REJECTED or _STOP
     seen = np.empty(m, np.int64)  # reentry and apogee already queued for the lane (they count once)
     g = np.empty((3, m))  # event functions at the lane's current state
     gn = np.empty((3, m))  # and at the end of its trial step
-    y1 = np.empty(6)
     e5v = np.empty(m)
     e3v = np.empty(m)
+    ep = np.empty(m)
     h_re = np.empty(m)
     h_imp = np.empty(m)
     a_e = earth[E_A]
     f_e = earth[E_F]
     omega = earth[E_OMEGA]
     cap = m
-    drag = earth[E_ATMOSPHERE] != 0.0
+    # Drag only where the Earth has an atmosphere and some trajectory of the range a finite ballistic
+    # coefficient: otherwise the drag loop of every right-hand side would only skip lane after lane.
+    drag = False
+    if earth[E_ATMOSPHERE] != 0.0:
+        for n in range(lo, hi):
+            b = ctrl[n, C_BETA]
+            if b > 0.0 and b < np.inf:
+                drag = True
+                break
     ev_lane = np.empty(cap, np.int64)
     # The queue of steps with events, item index innermost (see _work_off).
     qcap = FLUSH + cap
@@ -312,35 +323,41 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
         # (scipy's rule, as in kernel).
         j0 = m
         while m < cap and next_n < hi:
-            n = next_n
-            next_n += 1
-            for e in range(N_EVENTS):
-                ev_t[n, e] = np.nan
-            for i in range(6):
-                y1[i] = y0[n, i]
-            g0, g1, g2 = _event_values(y1, ctrl[n], earth)
-            if g2 < -1.0:
-                status[n] = ST_BELOW_SURFACE
-                t_end[n] = 0.0
+            while m < cap and next_n < hi:
+                n = next_n
+                next_n += 1
+                for e in range(N_EVENTS):
+                    ev_t[n, e] = np.nan
+                lane_id[m] = n
                 for i in range(6):
-                    y_end[n, i] = y0[n, i]
-                n_steps[n] = 0
-                continue
-            ev_t[n, EV_BURNOUT] = 0.0
-            for i in range(6):
-                ev_y[n, EV_BURNOUT, i] = y0[n, i]
-            lane_id[m] = n
-            for i in range(6):
-                Y[i, m] = y0[n, i]
-            t[m] = 0.0
-            steps[m] = 0
-            rejected[m] = False
-            seen[m] = 0
-            beta[m] = ctrl[n, C_BETA]
-            h_re[m] = ctrl[n, C_H_REENTRY]
-            h_imp[m] = ctrl[n, C_H_IMPACT]
-            g[0, m], g[1, m], g[2, m] = g0, g1, g2
-            m += 1
+                    Y[i, m] = y0[n, i]
+                t[m] = 0.0
+                steps[m] = 0
+                rejected[m] = False
+                seen[m] = 0
+                beta[m] = ctrl[n, C_BETA]
+                h_re[m] = ctrl[n, C_H_REENTRY]
+                h_imp[m] = ctrl[n, C_H_IMPACT]
+                m += 1
+            # Event values of the new lanes (one vector loop); a trajectory that starts below the surface
+            # ends there, and the last lane takes its place.
+            _event_values_all(Y, h_re, h_imp, g, j0, m, a_e, f_e, omega)
+            k = j0
+            while k < m:
+                n = lane_id[k]
+                if g[2, k] < -1.0:
+                    status[n] = ST_BELOW_SURFACE
+                    t_end[n] = 0.0
+                    for i in range(6):
+                        y_end[n, i] = y0[n, i]
+                    n_steps[n] = 0
+                    m -= 1
+                    _move_lane(m, k, lane_id, t, h, beta, steps, rejected, seen, h_re, h_imp, Y, K, g)
+                    continue
+                ev_t[n, EV_BURNOUT] = 0.0
+                for i in range(6):
+                    ev_y[n, EV_BURNOUT, i] = y0[n, i]
+                k += 1
         if m == 0:
             break
         if m > j0:
@@ -349,41 +366,24 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
         # One trial step of every live lane, stage by stage across lanes (generated, unrolled code).
         trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag)
         error_sums_lanes(K, Y, Yn, m, rtol, atol, e5v, e3v)
-        for k in range(m):
-            e5 = e5v[k]
-            e3 = e3v[k]
-            err[k] = 0.0 if (e5 == 0.0 and e3 == 0.0) else abs(h[k]) * e5 / math.sqrt((e5 + 0.01 * e3) * 6.0)
+        _errors(m, h, e5v, e3v, err, ep)
         # Exact event functions at every trial state, lane loop innermost (no library calls: vectorised).
-        _event_values_all(Yn, h_re, h_imp, gn, m, a_e, f_e, omega)
+        _event_values_all(Yn, h_re, h_imp, gn, 0, m, a_e, f_e, omega)
 
         # Per lane: accept or reject, and the events an accepted step crosses.
+        _classify(m, steps, max_steps, h, t, err, ep, g, gn, seen, rejected, flags)
         n_ev = 0
         for k in range(m):
-            flags[k] = -1
-            n = lane_id[k]
-            steps[k] += 1
-            if steps[k] > max_steps or h[k] < 1e-12 * max(1.0, t[k]):
+            f = flags[k]
+            if f > 0:
+                ev_lane[n_ev] = k
+                n_ev += 1
+            elif f == _STOP:
+                n = lane_id[k]
                 status[n] = ST_MAX_STEPS
                 _finish(k, n, t, Y, t_end, y_end, n_steps, steps)
                 lane_id[k] = -1
-                continue
-            e = err[k]
-            if not e <= 1.0:
-                h[k] = h[k] * (_MIN_FACTOR if math.isnan(e) else max(_MIN_FACTOR, _SAFETY * err_pow(e)))
-                rejected[k] = True
-                continue
-            f = 0
-            if g[2, k] > 0.0 and gn[2, k] <= 0.0:
-                f |= _F_IMPACT
-            if g[1, k] > 0.0 and gn[1, k] <= 0.0 and not seen[k] & _F_REENTRY:
-                f |= _F_REENTRY
-            if g[0, k] > 0.0 and gn[0, k] <= 0.0 and not seen[k] & _F_APOGEE:
-                f |= _F_APOGEE
-            flags[k] = f
-            if f != 0:
-                seen[k] |= f
-                ev_lane[n_ev] = k
-                n_ev += 1
+                flags[k] = -1
 
         # Queue the steps that cross events (before the lanes move on).
         if n_ev > 0:
@@ -391,7 +391,9 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
                   Qbeta, Qt, Qg, Qgn, Qlevel, Qn, Qflags)
             nq += n_ev
 
-        # Per accepted lane: done at the impact, or advance and size the next step.
+        # Lanes whose accepted step does not end the flight move on (vector loops), ...
+        _advance(m, flags, t, h, err, ep, rejected, Y, Yn, K, g, gn)
+        # ... and per lane: done at the impact or at t_max.
         for k in range(m):
             f = flags[k]
             if f < 0:
@@ -402,17 +404,6 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
                 n_steps[n] = steps[k]
                 lane_id[k] = -1
                 continue
-            e = err[k]
-            t[k] += h[k]
-            for i in range(6):
-                Y[i, k] = Yn[i, k]
-                K[0, i, k] = K[_NS, i, k]
-            g[0, k], g[1, k], g[2, k] = gn[0, k], gn[1, k], gn[2, k]
-            factor = _MAX_FACTOR if e == 0.0 else min(_MAX_FACTOR, _SAFETY * err_pow(e))
-            if rejected[k]:
-                factor = min(1.0, factor)
-            rejected[k] = False
-            h[k] = h[k] * factor
             if t[k] >= t_max:
                 status[n] = ST_TMAX
                 _finish(k, n, t, Y, t_end, y_end, n_steps, steps)
@@ -436,18 +427,81 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
             m -= 1
             if j == k or lane_id[j] < 0:
                 continue  # the last lane landed too: drop it and look at lane k again
-            lane_id[k] = lane_id[j]
-            t[k], h[k], beta[k], steps[k], rejected[k], seen[k] = t[j], h[j], beta[j], steps[j], rejected[j], seen[j]
-            h_re[k], h_imp[k] = h_re[j], h_imp[j]
-            for i in range(6):
-                Y[i, k] = Y[i, j]
-                K[0, i, k] = K[0, i, j]
-            for r in range(3):
-                g[r, k] = g[r, j]
+            _move_lane(j, k, lane_id, t, h, beta, steps, rejected, seen, h_re, h_imp, Y, K, g)
             k += 1
     if nq > 0:
         _work_off(nq, QY, QYn, QK, QF, Qh, Qbeta, Qt, Qg, Qgn, Qlevel, Qn, Qflags, W, earth, drag, t_end, y_end,
                   ev_t, ev_y)
+
+
+@njit
+def _errors(m, h, e5v, e3v, err, ep):
+    """Scaled error norm of each lane's trial step (scipy's DOP853 rule) and the controller's err^(-1/8),
+    for all lanes in one vector loop (the square roots vectorise here, not in the branchy lane loops)."""
+    for k in range(m):
+        e5 = e5v[k]
+        e3 = e3v[k]
+        e = 0.0 if (e5 == 0.0 and e3 == 0.0) else abs(h[k]) * e5 / math.sqrt((e5 + 0.01 * e3) * 6.0)
+        err[k] = e
+        ep[k] = err_pow(e)
+
+
+@njit
+def _classify(m, steps, max_steps, h, t, err, ep, g, gn, seen, rejected, flags):
+    """Outcome of every lane's trial step, in one vector loop: ``flags`` = the events an accepted step
+    crosses (bits; reentry and apogee count once per flight), :data:`_REJECTED` (the step size shrinks
+    by scipy's rule) or :data:`_STOP` (out of steps, or a step too small to advance time)."""
+    for k in range(m):
+        s = steps[k] + 1
+        steps[k] = s
+        stop = (s > max_steps) | (h[k] < 1e-12 * max(1.0, t[k]))
+        e = err[k]
+        ok = e <= 1.0
+        sn = seen[k]
+        f = _F_IMPACT if (g[2, k] > 0.0) & (gn[2, k] <= 0.0) else 0
+        f |= _F_REENTRY if (g[1, k] > 0.0) & (gn[1, k] <= 0.0) & ((sn & _F_REENTRY) == 0) else 0
+        f |= _F_APOGEE if (g[0, k] > 0.0) & (gn[0, k] <= 0.0) & ((sn & _F_APOGEE) == 0) else 0
+        rej = (~ok) & (~stop)
+        flags[k] = _STOP if stop else (f if ok else _REJECTED)
+        seen[k] = sn | f if ok & (~stop) else sn
+        factor = _MIN_FACTOR if math.isnan(e) else max(_MIN_FACTOR, _SAFETY * ep[k])
+        h[k] = h[k] * factor if rej else h[k]
+        rejected[k] = True if rej else rejected[k]
+
+
+@njit
+def _advance(m, flags, t, h, err, ep, rejected, Y, Yn, K, g, gn):
+    """Advance every lane whose step was accepted and does not end at the impact (``flags`` ≥ 0 without
+    the impact bit): time, state, first stage (FSAL), event values and the next step size. Written as
+    selects over all lanes, so that the loops vectorise."""
+    for k in range(m):
+        f = flags[k]
+        go = f >= 0 and (f & _F_IMPACT) == 0
+        e = err[k]
+        factor = _MAX_FACTOR if e == 0.0 else min(_MAX_FACTOR, _SAFETY * ep[k])
+        if rejected[k]:
+            factor = min(1.0, factor)
+        t[k] = t[k] + h[k] if go else t[k]
+        h[k] = h[k] * factor if go else h[k]
+        rejected[k] = False if go else rejected[k]
+    # Lanes that stay put get their own state as the trial state, so that one unconditional copy (a
+    # vector loop; a select per lane compiled to scalar code) moves every lane on.
+    for k in range(m):
+        f = flags[k]
+        if f < 0 or (f & _F_IMPACT) != 0:
+            for i in range(6):
+                Yn[i, k] = Y[i, k]
+                K[_NS, i, k] = K[0, i, k]
+            for r in range(3):
+                gn[r, k] = g[r, k]
+    for i in range(6):
+        for k in range(m):
+            Y[i, k] = Yn[i, k]
+        for k in range(m):
+            K[0, i, k] = K[_NS, i, k]
+    for r in range(3):
+        for k in range(m):
+            g[r, k] = gn[r, k]
 
 
 @njit
@@ -490,6 +544,8 @@ def _push(cnt, lanes, q0, lane_id, flags, t, Y, Yn, K, h, beta, g, gn, h_re, h_i
             QY[i, q0 + q] = Y[i, lanes[q]]
             QYn[i, q0 + q] = Yn[i, lanes[q]]
     for j in range(_NS + 1):
+        if 1 <= j <= 4:
+            continue  # stages 1..4 do not enter the dense output
         for i in range(6):
             for q in range(cnt):
                 QK[j, i, q0 + q] = K[j, i, lanes[q]]
@@ -606,12 +662,25 @@ def _work_arrays(n):
 
 
 @njit
-def _event_values_all(Yn, h_re, h_imp, gn, m, a_e, f_e, omega):
-    """Exact event functions at the trial states of lanes 0..m-1 (a function of its own so that LLVM sees
+def _event_values_all(Yn, h_re, h_imp, gn, j0, m, a_e, f_e, omega):
+    """Exact event functions at the states ``Yn`` of lanes j0..m-1 (a function of its own so that LLVM sees
     a plain loop over a few arrays and vectorises it)."""
-    for k in range(m):
+    for k in range(j0, m):
         gn[0, k], gn[1, k], gn[2, k] = event_values_xyz(Yn[0, k], Yn[1, k], Yn[2, k], Yn[3, k], Yn[4, k],
                                                         Yn[5, k], h_re[k], h_imp[k], a_e, f_e, omega)
+
+
+@njit_inline
+def _move_lane(j, k, lane_id, t, h, beta, steps, rejected, seen, h_re, h_imp, Y, K, g):
+    """Lane ``j`` takes the place of lane ``k`` (the lane order does not matter)."""
+    lane_id[k] = lane_id[j]
+    t[k], h[k], beta[k], steps[k], rejected[k], seen[k] = t[j], h[j], beta[j], steps[j], rejected[j], seen[j]
+    h_re[k], h_imp[k] = h_re[j], h_imp[j]
+    for i in range(6):
+        Y[i, k] = Y[i, j]
+        K[0, i, k] = K[0, i, j]
+    for r in range(3):
+        g[r, k] = g[r, j]
 
 
 @njit_inline
