@@ -135,3 +135,28 @@ def test_lockstep_kernel_equals_per_trajectory_kernel(model, beta):
     np.testing.assert_array_equal(lock.n_steps, lane.n_steps)
     np.testing.assert_allclose(lock.event_t_s, lane.event_t_s, rtol=0, atol=1e-9, equal_nan=True)
     np.testing.assert_allclose(lock.event_y_eci, lane.event_y_eci, rtol=0, atol=1e-6, equal_nan=True)
+
+
+def test_lockstep_work_counters_match_the_steps_that_cross_events():
+    # The benchmark's flop count rests on these counters. One dense output per step that crosses an
+    # event (apogee, reentry, impact; several in one step share it), read off the per-trajectory kernel's
+    # record of its steps; the root finders iterate at least once per located impact.
+    rng = np.random.default_rng(11)
+    n = 300
+    r, v = burnout_state_ecef(np.deg2rad(rng.uniform(-70, 70, n)), np.deg2rad(rng.uniform(-180, 180, n)),
+                              200e3, rng.uniform(3000, 7200, n), np.deg2rad(rng.uniform(10, 60, n)),
+                              rng.uniform(0, 2 * np.pi, n), WGS84)
+    lock = free_flight_ecef(r, v, WGS84)
+    lane = free_flight_ecef(r, v, WGS84, record_steps=400)
+    assert lane.kernel_work is None and np.all(lane.record_n < 400)
+    steps_with_events = 0
+    for i in range(n):
+        t_ev = lane.event_t_s[i, [k.EV_APOGEE, k.EV_REENTRY, k.EV_IMPACT]]
+        t_ev = t_ev[~np.isnan(t_ev)]
+        t_rec = lane.record[i, :lane.record_n[i], 0]
+        t_steps = t_rec[~np.isin(t_rec, t_ev)]  # the record holds the step ends and the events
+        steps_with_events += len(set(np.searchsorted(t_steps, t_ev).tolist()))
+    assert lock.kernel_work["dense outputs"] == steps_with_events
+    assert 2 * n <= steps_with_events <= 3 * n
+    assert lock.kernel_work["root-finder iterations"] >= np.count_nonzero(lock.impacted)
+    assert lock.kernel_work["final states"] <= 3 * n

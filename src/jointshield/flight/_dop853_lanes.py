@@ -5,8 +5,10 @@ from .kernel_lanes import rhs_lanes
 
 
 @njit
-def trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag):
-    """One DOP853 step for lanes 0..m-1: K[1:13] and Yn from Y, h and K[0] (see kernel_lockstep)."""
+def trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag, rtol, atol, e5, e3):
+    """One DOP853 step for lanes 0..m-1: K[1:13] and Yn from Y, h and K[0] (see kernel_lockstep), and
+    the sums of squares ``e5``, ``e3`` of the scaled 5th- and 3rd-order error estimates (scipy's norm),
+    formed in the loop that forms Yn, from the same stages."""
     for i in range(6):
         for q in range(m):
             Yt[i, q] = Y[i, q] + h[q] * (0.05260015195876773 * K[0, i, q])
@@ -90,9 +92,12 @@ def trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag):
                 12.360567175794303 * K[9, i, q] +
                 0.6433927460157636 * K[10, i, q])
     rhs_lanes(Yt, K[11], 0, m, beta, earth, drag)
+    for q in range(m):
+        e5[q] = 0.0
+        e3[q] = 0.0
     for i in range(6):
         for q in range(m):
-            Yn[i, q] = Y[i, q] + h[q] * (0.054293734116568765 * K[0, i, q] +
+            yn = Y[i, q] + h[q] * (0.054293734116568765 * K[0, i, q] +
                 4.450312892752409 * K[5, i, q] +
                 1.8915178993145003 * K[6, i, q] +
                 -5.801203960010585 * K[7, i, q] +
@@ -100,18 +105,8 @@ def trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag):
                 -0.1521609496625161 * K[9, i, q] +
                 0.20136540080403034 * K[10, i, q] +
                 0.04471061572777259 * K[11, i, q])
-    rhs_lanes(Yn, K[12], 0, m, beta, earth, drag)
-
-
-@njit
-def error_sums_lanes(K, Y, Yn, m, rtol, atol, e5, e3):
-    """Sums of squares of the scaled 5th- and 3rd-order error estimates per lane (scipy's norm)."""
-    for q in range(m):
-        e5[q] = 0.0
-        e3[q] = 0.0
-    for i in range(6):
-        for q in range(m):
-            sc = atol + rtol * max(abs(Y[i, q]), abs(Yn[i, q]))
+            Yn[i, q] = yn
+            sc = atol + rtol * max(abs(Y[i, q]), abs(yn))
             a5 = (0.01312004499419488 * K[0, i, q] +
                   -1.2251564463762044 * K[5, i, q] +
                   -0.4957589496572502 * K[6, i, q] +
@@ -130,6 +125,7 @@ def error_sums_lanes(K, Y, Yn, m, rtol, atol, e5, e3):
                   0.02265179219836082 * K[11, i, q])
             e5[q] += (a5 / sc) ** 2
             e3[q] += (a3 / sc) ** 2
+    rhs_lanes(Yn, K[12], 0, m, beta, earth, drag)
 
 
 @njit

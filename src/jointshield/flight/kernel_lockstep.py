@@ -24,7 +24,7 @@ import numba
 import numpy as np
 
 from .._numba import njit, njit_inline, njit_parallel, prange
-from ._dop853_lanes import dense_lanes, error_sums_lanes, trial_step_lanes
+from ._dop853_lanes import dense_lanes, trial_step_lanes
 from .kernel import (
     _MAX_FACTOR,
     _MIN_FACTOR,
@@ -67,6 +67,12 @@ an ICBM-class flight takes ~11 steps)."""
 _F_IMPACT = 1
 _F_REENTRY = 2
 _F_APOGEE = 4
+
+# Work counters (columns of fly_free_lockstep's ``work``), for the flop count of the benchmark.
+W_DENSE = 0  # dense outputs formed: queued steps (three right-hand sides and the interpolant each)
+W_ITERATIONS = 1  # root-finder iterations of items still searching: a dense-output state and event values
+W_FINAL_STATES = 2  # dense-output states at located events that were not in hand
+WORK_NAMES = ("dense outputs", "root-finder iterations", "final states")
 
 # Event items: one per (queued step, event) being located.
 _ACTIVE = 0  # still iterating
@@ -126,9 +132,11 @@ def _locate_altitude_lanes(m, Y, F, h, g_a, g_b, hdot_a, hdot_b, level, tau, y_e
         b[q] = h[q]
         state[q] = _ACTIVE
     n_active = m
+    n_iter = 0
     for _ in range(50):
         if n_active == 0:
             break
+        n_iter += n_active
         _dense_eval_lanes(tau, h, Y, F, Yv, m)
         _event_values_lanes(Yv, level, m, a_e, f_e, omega, hdv, gv)
         for q in range(m):
@@ -154,7 +162,7 @@ def _locate_altitude_lanes(m, Y, F, h, g_a, g_b, hdot_a, hdot_b, level, tau, y_e
             if done:
                 state[q] = _NEED_Y
                 n_active -= 1
-    _final_states(m, tau, h, Y, F, Yv, y_ev, state)
+    return n_iter, _final_states(m, tau, h, Y, F, Yv, y_ev, state)
 
 
 @njit
@@ -200,6 +208,7 @@ def _locate_apogee_lanes(m, Y, F, h, g_a, g_b, tau, y_ev, Yv, hdv, gv, a, b, fa,
         state[q] = _ACTIVE
         tau[q] = 0.0
     n_active = m
+    n_iter = 0
     for _ in range(100):
         for q in range(m):
             if state[q] != _ACTIVE:
@@ -215,6 +224,7 @@ def _locate_apogee_lanes(m, Y, F, h, g_a, g_b, tau, y_ev, Yv, hdv, gv, a, b, fa,
             prev[q] = tq
         if n_active == 0:
             break
+        n_iter += n_active
         _dense_eval_lanes(tau, h, Y, F, Yv, m)
         _event_values_lanes(Yv, level, m, a_e, f_e, omega, hdv, gv)
         for q in range(m):
@@ -236,27 +246,29 @@ def _locate_apogee_lanes(m, Y, F, h, g_a, g_b, tau, y_ev, Yv, hdv, gv, a, b, fa,
     for q in range(m):
         if state[q] == _ACTIVE:
             state[q] = _NEED_Y
-    _final_states(m, tau, h, Y, F, Yv, y_ev, state)
+    return n_iter, _final_states(m, tau, h, Y, F, Yv, y_ev, state)
 
 
 @njit_inline
 def _final_states(m, tau, h, Y, F, Yv, y_ev, state):
-    """States at the located offsets of the items that converged without one in hand."""
-    need = False
+    """States at the located offsets of the items that converged without one in hand; returns their
+    number."""
+    need = 0
     for q in range(m):
         if state[q] != _HAVE_Y:
-            need = True
-    if need:
+            need += 1
+    if need > 0:
         _dense_eval_lanes(tau, h, Y, F, Yv, m)
         for q in range(m):
             if state[q] != _HAVE_Y:
                 for i in range(6):
                     y_ev[i, q] = Yv[i, q]
+    return need
 
 
 @njit
 def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end, y_end, ev_t, ev_y,
-           n_steps):
+            n_steps, work):
     """Fly trajectories ``lo..hi-1`` through a buffer of :data:`CHUNK` lanes, refilled as lanes land.
 
     Events are located late: an accepted step that crosses one is queued (its start state, stages, size
@@ -364,8 +376,7 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
             _first_steps(Y, K, Yt, h, g, j0, m, beta, earth, drag, rtol, atol, t_max)
 
         # One trial step of every live lane, stage by stage across lanes (generated, unrolled code).
-        trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag)
-        error_sums_lanes(K, Y, Yn, m, rtol, atol, e5v, e3v)
+        trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag, rtol, atol, e5v, e3v)
         _errors(m, h, e5v, e3v, err, ep)
         # Exact event functions at every trial state, lane loop innermost (no library calls: vectorised).
         _event_values_all(Yn, h_re, h_imp, gn, 0, m, a_e, f_e, omega)
@@ -413,7 +424,7 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
 
         if nq >= FLUSH:
             _work_off(nq, QY, QYn, QK, QF, Qh, Qbeta, Qt, Qg, Qgn, Qlevel, Qn, Qflags, W, earth, drag, t_end,
-                      y_end, ev_t, ev_y)
+                      y_end, ev_t, ev_y, work)
             nq = 0
 
         # Compact: fill each landed lane with the last live one (order does not matter), so that the
@@ -431,7 +442,7 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
             k += 1
     if nq > 0:
         _work_off(nq, QY, QYn, QK, QF, Qh, Qbeta, Qt, Qg, Qgn, Qlevel, Qn, Qflags, W, earth, drag, t_end, y_end,
-                  ev_t, ev_y)
+                  ev_t, ev_y, work)
 
 
 @njit
@@ -566,16 +577,18 @@ def _push(cnt, lanes, q0, lane_id, flags, t, Y, Yn, K, h, beta, g, gn, h_re, h_i
 
 @njit
 def _work_off(nq, QY, QYn, QK, QF, Qh, Qbeta, Qt, Qg, Qgn, Qlevel, Qn, Qflags, W, earth, drag, t_end, y_end,
-              ev_t, ev_y):
+              ev_t, ev_y, work):
     """Locate the events of ``nq`` queued steps on their dense output (all of a kind together) and write
     them: impacts first (they end the trajectory: its end time and state), then reentries and apogees,
-    which count only if they come before an impact in the same step."""
+    which count only if they come before an impact in the same step. Adds its work to ``work``
+    (:data:`WORK_NAMES`)."""
     a_e = earth[E_A]
     f_e = earth[E_F]
     omega = earth[E_OMEGA]
     (IY, IF, Ih, Iga, Igb, Ihda, Ihdb, Ilevel, Itau, Iyev, IYv, Ihdv, Igv, Ia, Ib, Ifa, Ifb, Iprev, Iside,
      Istate, src, tau_imp) = W
     dense_lanes(QY, QYn, QK, Qh, W[0], QF, nq, Qbeta, earth, drag)  # W[0] (IY) as the stage scratch
+    work[W_DENSE] += nq
     for e in range(nq):
         tau_imp[e] = np.inf
     # Altitude events: impacts, then reentries.
@@ -597,8 +610,10 @@ def _work_off(nq, QY, QYn, QK, QF, Qh, Qbeta, Qt, Qg, Qgn, Qlevel, Qn, Qflags, W
             Ihda[q] = Qg[0, e]
             Ihdb[q] = Qgn[0, e]
             Ilevel[q] = Qlevel[1 - kind, e]
-        _locate_altitude_lanes(cnt, IY, IF, Ih, Iga, Igb, Ihda, Ihdb, Ilevel, Itau, Iyev, IYv, Ihdv, Igv, Ia, Ib,
-                               Istate, a_e, f_e, omega, T_TOL_EVENT_S)
+        n_iter, n_final = _locate_altitude_lanes(cnt, IY, IF, Ih, Iga, Igb, Ihda, Ihdb, Ilevel, Itau, Iyev, IYv,
+                                                 Ihdv, Igv, Ia, Ib, Istate, a_e, f_e, omega, T_TOL_EVENT_S)
+        work[W_ITERATIONS] += n_iter
+        work[W_FINAL_STATES] += n_final
         for q in range(cnt):
             e = src[q]
             n = Qn[e]
@@ -626,8 +641,10 @@ def _work_off(nq, QY, QYn, QK, QF, Qh, Qbeta, Qt, Qg, Qgn, Qlevel, Qn, Qflags, W
             Iga[q] = Qg[0, e]
             Igb[q] = Qgn[0, e]
             Ilevel[q] = Qlevel[1, e]
-        _locate_apogee_lanes(cnt, IY, IF, Ih, Iga, Igb, Itau, Iyev, IYv, Ihdv, Igv, Ia, Ib, Ifa, Ifb, Iside, Iprev,
-                             Istate, Ilevel, a_e, f_e, omega, T_TOL_APOGEE_S)
+        n_iter, n_final = _locate_apogee_lanes(cnt, IY, IF, Ih, Iga, Igb, Itau, Iyev, IYv, Ihdv, Igv, Ia, Ib, Ifa,
+                                               Ifb, Iside, Iprev, Istate, Ilevel, a_e, f_e, omega, T_TOL_APOGEE_S)
+        work[W_ITERATIONS] += n_iter
+        work[W_FINAL_STATES] += n_final
         for q in range(cnt):
             e = src[q]
             if Itau[q] <= tau_imp[e]:
@@ -693,13 +710,15 @@ def _finish(k, n, t, Y, t_end, y_end, n_steps, steps):
 
 @njit_parallel
 def fly_free_lockstep(y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end, y_end, ev_t, ev_y,
-                      n_steps, n_units):
+                      n_steps, work):
     """Free flight of N trajectories from ECI states ``y0 (N, 6)`` to impact, chunks in parallel.
 
     Same inputs and outputs as :func:`kernel.fly_batch` for trajectories without thrust (``ctrl``'s
     beta, impact and reentry altitude columns are used), without a path record. The trajectories are
-    split into ``n_units`` contiguous work units (see :func:`work_units`) that run in parallel.
+    split into ``len(work)`` contiguous work units (see :func:`work_units`) that run in parallel; each
+    adds what it did to its row of ``work`` (int64, zeros, columns :data:`WORK_NAMES`).
     """
+    n_units = work.shape[0]
     n = y0.shape[0]
     size = (n + n_units - 1) // n_units
     for u in prange(n_units):
@@ -707,7 +726,7 @@ def fly_free_lockstep(y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_e
         hi = min(n, lo + size)
         if lo < hi:
             _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end, y_end, ev_t, ev_y,
-                    n_steps)
+                    n_steps, work[u])
 
 
 def work_units(n: int) -> int:

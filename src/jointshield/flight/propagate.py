@@ -100,6 +100,9 @@ class FlightBatch:
     n_steps: np.ndarray
     record: np.ndarray
     record_n: np.ndarray
+    kernel_work: dict[str, int] | None = None
+    """What the lockstep kernel did besides its steps (``kernel_lockstep.WORK_NAMES``), summed over the
+    batch; ``None`` from the per-trajectory kernel. The benchmark's flop count uses it."""
 
     def __len__(self) -> int:
         return self.status.shape[0]
@@ -220,11 +223,12 @@ def _run_lockstep(y0_eci, ctrl, model: EarthModel, t_max_s, rtol, atol, max_step
     """Free flight through the lockstep kernel: the same integration, vectorised across trajectories."""
     n = y0_eci.shape[0]
     status, t_end, y_end, ev_t, ev_y, n_steps = _outputs(n)
+    work = np.zeros((kl.work_units(n), len(kl.WORK_NAMES)), np.int64)
     kl.fly_free_lockstep(np.ascontiguousarray(y0_eci, dtype=float), np.ascontiguousarray(ctrl, dtype=float),
                          k.earth_vector(model), float(t_max_s), float(rtol), float(atol), int(max_steps),
-                         status, t_end, y_end, ev_t, ev_y, n_steps, kl.work_units(n))
+                         status, t_end, y_end, ev_t, ev_y, n_steps, work)
     return FlightBatch(model, status, t_end, y_end, ev_t, ev_y, n_steps, np.empty((n, 0, 7)),
-                       np.zeros(n, np.int64))
+                       np.zeros(n, np.int64), dict(zip(kl.WORK_NAMES, work.sum(axis=0).tolist(), strict=True)))
 
 
 def burnout_state_ecef(lat_rad, lon_rad, alt_m, speed_m_s, gamma_rad, azimuth_rad, model: EarthModel):
