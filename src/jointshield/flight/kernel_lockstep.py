@@ -459,9 +459,10 @@ def _errors(m, h, e5v, e3v, err, ep):
 
 @njit
 def _classify(m, steps, max_steps, h, t, err, ep, g, gn, seen, rejected, flags):
-    """Outcome of every lane's trial step, in one vector loop: ``flags`` = the events an accepted step
-    crosses (bits; reentry and apogee count once per flight), :data:`_REJECTED` (the step size shrinks
-    by scipy's rule) or :data:`_STOP` (out of steps, or a step too small to advance time)."""
+    """Outcome of every lane's trial step: ``flags`` = the events an accepted step crosses (bits; reentry
+    and apogee count once per flight), :data:`_REJECTED` (the step size shrinks by scipy's rule) or
+    :data:`_STOP` (out of steps, or a step too small to advance time). One loop without branches per
+    lane; LLVM still compiles it to scalar code (mixed integer, boolean and float lanes)."""
     for k in range(m):
         s = steps[k] + 1
         steps[k] = s
@@ -483,8 +484,8 @@ def _classify(m, steps, max_steps, h, t, err, ep, g, gn, seen, rejected, flags):
 @njit
 def _advance(m, flags, t, h, err, ep, rejected, Y, Yn, K, g, gn):
     """Advance every lane whose step was accepted and does not end at the impact (``flags`` ≥ 0 without
-    the impact bit): time, state, first stage (FSAL), event values and the next step size. Written as
-    selects over all lanes, so that the loops vectorise."""
+    the impact bit): time, state, first stage (FSAL), event values and the next step size. Time, size and
+    flag are selects over all lanes (a vector loop); the state moves by unconditional copies."""
     for k in range(m):
         f = flags[k]
         go = f >= 0 and (f & _F_IMPACT) == 0
