@@ -16,7 +16,7 @@ import sys
 import time
 
 import numpy as np
-from _harness import Context, Row, median_time
+from _harness import Context, Row, matmul_peak_flops, median_time
 from scipy.integrate import solve_ivp
 from scipy.integrate._ivp import dop853_coefficients as dop
 
@@ -170,10 +170,17 @@ def rows(ctx: Context) -> list[Row]:
     t_drag = median_time(lambda: free_flight_ecef(r, v, WGS84, beta_kg_m2=5000.0), repeat=3)
     rate_drag = n / t_drag.median_s
 
-    gflops = flop / t_ours.median_s / 1e9
+    # Flop rate: the kernel call's own time (without the frame conversions around it), each run paired
+    # with a matrix multiply right after it, so that both see the same load on a shared machine.
+    kernel_s, peaks = [], []
+    for _ in range(3 if ctx.quick else 5):
+        kernel_s.append(free_flight_ecef(r, v, WGS84).kernel_s)
+        peaks.append(matmul_peak_flops(n=512 if ctx.quick else 2048, repeat=1))
+    t_kernel = float(np.median(kernel_s))
+    gflops = flop / t_kernel / 1e9
+    peak = float(np.median(peaks)) / 1e9
     per = kernel_flops()
     per_flight = ", ".join(f"{counts[key] / n:.2f} {key}s × {per[key]}" for key in per)
-    peak = ctx.peak_flops() / 1e9
     mean_flight_min = float(np.mean(batch.event_t_s[:, k.EV_IMPACT])) / 60
     common = f"N={n} ICBM-class free flights on WGS-84 + J2, mean {mean_flight_min:.0f} min to impact"
     return [
@@ -185,8 +192,10 @@ def rows(ctx: Context) -> list[Row]:
             notes=f"{common}; peer on {m_b} trajectories to a common end time, no events; goal ≥5×"),
         Row("free flight accuracy: impact point vs DOP853 rtol 1e-12", max_err_m, "m", "bar", 1.0,
             notes=f"largest of {len(sample)} sampled impacts; goal ≤ 1 m; lower is better"),
-        Row("free flight kernel floating-point rate", gflops, "GFLOP/s", "numpy float64 matmul peak", peak,
+        Row("free flight kernel floating-point rate", gflops, "GFLOP/s",
+            "numpy float64 matmul peak, measured between the kernel runs", peak,
             notes=f"{flop / n:,.0f} flop per flight counted (bench_flight.kernel_flops): {per_flight}; "
+                  f"over the kernel call's own time ({t_kernel / t_ours.median_s:.0%} of the whole call); "
                   "goal ≥ 25% of peak"),
         Row("free flight with reentry drag (β 5000 kg/m²), batched", rate_drag, "trajectories/s",
             "same batch without drag", rate, notes=common),

@@ -17,6 +17,7 @@ what flies on is the payload, with the vehicle's reentry ballistic coefficient.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,6 +104,9 @@ class FlightBatch:
     kernel_work: dict[str, int] | None = None
     """What the lockstep kernel did besides its steps (``kernel_lockstep.WORK_NAMES``), summed over the
     batch; ``None`` from the per-trajectory kernel. The benchmark's flop count uses it."""
+    kernel_s: float | None = None
+    """Wall time of the lockstep kernel call alone (s; without the frame conversions and allocations
+    around it); ``None`` from the per-trajectory kernel. The benchmark's flop rate divides by it."""
 
     def __len__(self) -> int:
         return self.status.shape[0]
@@ -224,11 +228,15 @@ def _run_lockstep(y0_eci, ctrl, model: EarthModel, t_max_s, rtol, atol, max_step
     n = y0_eci.shape[0]
     status, t_end, y_end, ev_t, ev_y, n_steps = _outputs(n)
     work = np.zeros((kl.work_units(n), len(kl.WORK_NAMES)), np.int64)
-    kl.fly_free_lockstep(np.ascontiguousarray(y0_eci, dtype=float), np.ascontiguousarray(ctrl, dtype=float),
-                         k.earth_vector(model), float(t_max_s), float(rtol), float(atol), int(max_steps),
-                         status, t_end, y_end, ev_t, ev_y, n_steps, work)
+    args = (np.ascontiguousarray(y0_eci, dtype=float), np.ascontiguousarray(ctrl, dtype=float),
+            k.earth_vector(model), float(t_max_s), float(rtol), float(atol), int(max_steps),
+            status, t_end, y_end, ev_t, ev_y, n_steps, work)
+    t0 = time.perf_counter()
+    kl.fly_free_lockstep(*args)
+    kernel_s = time.perf_counter() - t0
     return FlightBatch(model, status, t_end, y_end, ev_t, ev_y, n_steps, np.empty((n, 0, 7)),
-                       np.zeros(n, np.int64), dict(zip(kl.WORK_NAMES, work.sum(axis=0).tolist(), strict=True)))
+                       np.zeros(n, np.int64), dict(zip(kl.WORK_NAMES, work.sum(axis=0).tolist(), strict=True)),
+                       kernel_s)
 
 
 def burnout_state_ecef(lat_rad, lon_rad, alt_m, speed_m_s, gamma_rad, azimuth_rad, model: EarthModel):
