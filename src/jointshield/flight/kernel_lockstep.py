@@ -395,8 +395,7 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
                 n = lane_id[k]
                 status[n] = ST_MAX_STEPS
                 _finish(k, n, t, Y, t_end, y_end, n_steps, steps)
-                lane_id[k] = -1
-                flags[k] = -1
+                lane_id[k] = -1  # flags stays _STOP (< 0): the lane neither advances nor is queued
 
         # Queue the steps that cross events (before the lanes move on).
         if n_ev > 0:
