@@ -26,12 +26,13 @@ from jointshield.earth.models import WGS84
 from jointshield.flight import kernel as k
 from jointshield.flight.propagate import burnout_state_ecef, free_flight_ecef
 
-RHS_FLOP = 23
+RHS_FLOP = 25
 """Flop of one right-hand side (``earth.gravity._gravity_xyz``, point mass + J2), counted in the source:
-|r|² 5, μ/|r|³ 3, the J2 factor and 5z²/|r|² 4, the two brackets 8, the three products 3."""
-EVENT_FLOP = 79
+|r|² 5, 1/|r| 2, 1/|r|² 1, μ/|r|³ 2, the J2 factor and 5z²/|r|² 4, the two brackets 8, the three products 3."""
+EVENT_FLOP = 86
 """Flop of the exact event functions at one state (``kernel.event_values_xyz``): Vermeille's altitude and
-normal 68 (its library-free cube root 15 of them), the altitude rate 9, the two levels 2."""
+normal 75 (its inverse cube root 17 of them; the branch for points deep inside the Earth not counted), the
+altitude rate 9, the two levels 2."""
 DENSE_STATE_FLOP = 86
 """Flop of one state on a step's dense output (``kernel_lockstep._dense_eval_lanes``): 14 per component
 (Horner in x and 1 − x, and the start state), x and 1 − x once."""
@@ -57,8 +58,9 @@ def kernel_flops() -> dict[str, int]:
 
     a = dop.A
     step = (sum(combination(a[s, :s]) for s in range(1, k._NS)) + combination(dop.B) + k._NS * RHS_FLOP
-            # error norm per component: scale 2, both estimates, two quotients squared and summed 6
-            + 6 * (2 + (2 * int(nz(dop.E5)) - 1) + (2 * int(nz(dop.E3)) - 1) + 6)
+            # error norm per component: scale and its reciprocal 3, both estimates, two products squared
+            # and summed 6
+            + 6 * (3 + (2 * int(nz(dop.E5)) - 1) + (2 * int(nz(dop.E3)) - 1) + 6)
             + EVENT_FLOP + STEP_CONTROL_FLOP)
     dense = (sum(combination(a[s, :s]) for s in range(k._NS + 1, a.shape[0])) + 3 * RHS_FLOP
              # interpolant coefficients per component: Δy 1, F1 2, F2 4, and four of 2n + 1

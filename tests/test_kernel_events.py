@@ -1,20 +1,32 @@
 """The flight kernels' library-call-free helpers against the library functions they replace."""
 
 import numpy as np
+import pytest
 
 from jointshield.earth.frames import geodetic_altitude_normal_xyz
 from jointshield.earth.models import SPHERE, WGS84
 from jointshield.flight import kernel as k
 
 
-def test_cube_root_near_one_matches_numpy_to_rounding():
-    # Vermeille's argument lies in [1, 1.07] for |r| >= a/2 (see _cbrt_near_one): within 2 ulp there.
+def test_inverse_cube_root_near_one_matches_numpy_to_rounding():
+    # Vermeille's argument lies in [1, 1.07] for |r| >= a/2 (see _inv_cbrt_near_one): within 2 ulp there,
+    # and the cube root formed from it (x·y²) within 3 ulp of numpy's.
     x = np.concatenate([np.linspace(1.0, 1.07, 2001), 1.0 + np.geomspace(1e-18, 1e-2, 200)])
-    got = np.array([k._cbrt_near_one(v) for v in x])
-    np.testing.assert_allclose(got, np.cbrt(x), rtol=2 * np.finfo(float).eps, atol=0)
-    # Deeper in (larger arguments) it is rough but never below 1: the sign of the altitude survives.
-    for v in (2.0, 10.0, 1e3):
-        assert k._cbrt_near_one(v) >= 1.0
+    got = np.array([k._inv_cbrt_near_one(v) for v in x])
+    np.testing.assert_allclose(got, x ** (-1.0 / 3.0), rtol=2 * np.finfo(float).eps, atol=0)
+    np.testing.assert_allclose(x * got * got, np.cbrt(x), rtol=3 * np.finfo(float).eps, atol=0)
+
+
+def test_altitude_deep_inside_is_negative():
+    # Below half the equatorial radius the closed form is replaced by (|r|² − b²)/2b: negative all the
+    # way to the centre, so that a start there is told to be below the surface.
+    b = WGS84.a_m * (1.0 - WGS84.f)
+    for frac in (0.0, 1e-3, 0.1, 0.3, 0.4999):
+        for direction in ((1.0, 0.0, 0.0), (0.0, 0.0, 1.0), (0.6, 0.0, 0.8)):
+            x, y, z = (frac * WGS84.a_m * c for c in direction)
+            h = k.altitude_normal_xyz(x, y, z, WGS84.a_m, WGS84.f)[0]
+            assert h == pytest.approx(((frac * WGS84.a_m) ** 2 - b * b) / (2 * b), rel=1e-12)
+            assert h < -0.3 * b
 
 
 def test_altitude_and_normal_match_the_earth_package():

@@ -106,7 +106,7 @@ def trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag, rtol, atol, e5, e3):
                 0.20136540080403034 * K[10, i, q] +
                 0.04471061572777259 * K[11, i, q])
             Yn[i, q] = yn
-            sc = atol + rtol * max(abs(Y[i, q]), abs(yn))
+            inv_sc = 1.0 / (atol + rtol * max(abs(Y[i, q]), abs(yn)))
             a5 = (0.01312004499419488 * K[0, i, q] +
                   -1.2251564463762044 * K[5, i, q] +
                   -0.4957589496572502 * K[6, i, q] +
@@ -123,8 +123,8 @@ def trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag, rtol, atol, e5, e3):
                   -0.1521609496625161 * K[9, i, q] +
                   0.20136540080403034 * K[10, i, q] +
                   0.02265179219836082 * K[11, i, q])
-            e5[q] += (a5 / sc) ** 2
-            e3[q] += (a3 / sc) ** 2
+            e5[q] += (a5 * inv_sc) ** 2
+            e3[q] += (a3 * inv_sc) ** 2
     rhs_lanes(Yn, K[12], 0, m, beta, earth, drag)
 
 

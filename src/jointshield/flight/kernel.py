@@ -240,34 +240,35 @@ def _error_norm(K, h, y, y_new, rtol, atol):
     e5 = 0.0
     e3 = 0.0
     for i in range(6):
-        sc = atol + rtol * max(abs(y[i]), abs(y_new[i]))
+        inv_sc = 1.0 / (atol + rtol * max(abs(y[i]), abs(y_new[i])))
         a5 = 0.0
         a3 = 0.0
         for j in range(_NS + 1):
             a5 += _E5[j] * K[j, i]
             a3 += _E3[j] * K[j, i]
-        e5 += (a5 / sc) ** 2
-        e3 += (a3 / sc) ** 2
+        e5 += (a5 * inv_sc) ** 2
+        e3 += (a3 * inv_sc) ** 2
     if e5 == 0.0 and e3 == 0.0:
         return 0.0
     return abs(h) * e5 / math.sqrt((e5 + 0.01 * e3) * 6.0)
 
 
 @njit_inline
-def _cbrt_near_one(x):
-    """Cube root of ``x`` ≥ 1 without a library call, for :func:`altitude_normal_xyz`.
+def _inv_cbrt_near_one(x):
+    """``x^(-1/3)`` for ``x`` in [1, 1.07] without a library call or a division, for
+    :func:`altitude_normal_xyz`.
 
-    A call to libm's ``cbrt`` keeps LLVM from vectorising the lane loops that evaluate event functions;
-    this is plain arithmetic. In Vermeille's formula the argument is 1 + O(√s) with s ≤ 13.5 e⁴ a²/|r|²,
-    i.e. within 1.07 of 1 for |r| ≥ a/2: the quadratic Taylor guess is then within 2e-5, and two Newton
-    steps (error squared each) bring it to rounding (measured: ≤ 2 ulp from ``np.cbrt`` over that range;
-    ``tests/test_kernel_events.py``). Deeper inside the Earth the result is rough but still ≥ 1, enough
-    to tell a start below the surface.
+    A call to libm's ``cbrt`` keeps LLVM from vectorising the lane loops that evaluate event functions,
+    and divisions are what limits them (the divider is shared by every lane). In Vermeille's formula the
+    argument is 1 + O(√s) with s ≤ 13.5 e⁴ a²/|r|², i.e. within 1.07 of 1 for |r| ≥ a/2: the quadratic
+    Taylor guess is then within 6e-5, and two Newton steps for y⁻³ = x (error squared each, no division)
+    bring it to rounding (measured: ≤ 2 ulp from ``x ** (-1/3)``, and ``x·y²`` ≤ 3 ulp from ``np.cbrt``;
+    ``tests/test_kernel_events.py``).
     """
     u = x - 1.0
-    c = max(1.0, 1.0 + u * (1.0 / 3.0 - u * (1.0 / 9.0)))
-    c = (2.0 * c + x / (c * c)) * (1.0 / 3.0)
-    return (2.0 * c + x / (c * c)) * (1.0 / 3.0)
+    y = 1.0 - u * (1.0 / 3.0 - u * (2.0 / 9.0))
+    y = y * (4.0 - x * (y * y * y)) * (1.0 / 3.0)
+    return y * (4.0 - x * (y * y * y)) * (1.0 / 3.0)
 
 
 @njit_inline
@@ -275,32 +276,46 @@ def altitude_normal_xyz(x, y, z, a, f):
     """Height above the ellipsoid (m) and unit ellipsoid normal at (x, y, z) m, ECI or ECEF.
 
     Vermeille's (2002) closed form as :func:`jointshield.earth.frames.geodetic_altitude_normal_xyz`,
-    written branch-free with :func:`_cbrt_near_one` so that the lockstep kernel evaluates it for all
-    lanes in SIMD registers; both flight kernels use this one so that they agree to the last bit.
-    Exact to rounding for |r| ≥ a/2 (all of flight).
+    written branch-free with :func:`_inv_cbrt_near_one` so that the lockstep kernel evaluates it for all
+    lanes in SIMD registers; both flight kernels use this one so that they agree to the last bit. Exact
+    to rounding for |r| ≥ a/2 (all of flight). Deeper inside, where the cube root's argument leaves its
+    range, the height is replaced by (|r|² − b²)/2b (b the polar radius): negative, enough to tell a
+    start below the surface; the normal there is meaningless.
+
+    Four divisions and four square roots (the textbook form has ten and five): reciprocals are formed
+    once and multiplied, and the distance ρ = √(x² + y²) is never needed, only ρ².
     """
     d2 = x * x + y * y
+    r2 = d2 + z * z
     if f == 0.0:
-        r = math.sqrt(d2 + z * z)
-        return r - a, x / r, y / r, z / r
+        rr = math.sqrt(r2)
+        inv_r = 1.0 / rr
+        return rr - a, x * inv_r, y * inv_r, z * inv_r
     e2 = f * (2.0 - f)
     e4 = e2 * e2
-    p = d2 / (a * a)
-    q = (1.0 - e2) / (a * a) * z * z
-    r = (p + q - e4) / 6.0
+    inv_a2 = 1.0 / (a * a)
+    p = d2 * inv_a2
+    q = (1.0 - e2) * inv_a2 * z * z
+    r = (p + q - e4) * (1.0 / 6.0)
     s = e4 * p * q / (4.0 * r * r * r)
-    t = _cbrt_near_one(1.0 + s + math.sqrt(s * (2.0 + s)))
-    u = r * (1.0 + t + 1.0 / t)
+    arg = 1.0 + s + math.sqrt(s * (2.0 + s))
+    inv_t = _inv_cbrt_near_one(arg)
+    t = arg * inv_t * inv_t
+    u = r * (1.0 + t + inv_t)
     v = math.sqrt(u * u + e4 * q)
     w = e2 * (u + v - q) / (2.0 * v)
     k = math.sqrt(u + v + w * w) - w
-    rho = math.sqrt(d2)
-    d = k * rho / (k + e2)
-    dz = math.sqrt(d * d + z * z)
-    h = (k + e2 - 1.0) / k * dz
-    # On the axis (rho = 0) the normal is ±z; d / rho → 1 / (k + e2) · k keeps the formula finite.
-    c = k / ((k + e2) * dz)
-    return h, c * x, c * y, z / dz
+    # One reciprocal for both 1 / (k + e2) and 1 / k.
+    rk = 1.0 / (k * (k + e2))
+    c_d = k * k * rk  # d / ρ = k / (k + e2), Vermeille's ratio of the distance from the axis
+    dz = math.sqrt(c_d * c_d * d2 + z * z)
+    h = (k + e2 - 1.0) * ((k + e2) * rk) * dz
+    inv_dz = 1.0 / dz
+    b = a * (1.0 - f)
+    h = h if r2 >= 0.25 * a * a else (r2 - b * b) * (0.5 / b)
+    # On the axis (ρ = 0) the normal is ±z; d / ρ = k / (k + e2) keeps the formula finite.
+    c = c_d * inv_dz
+    return h, c * x, c * y, z * inv_dz
 
 
 @njit_inline
