@@ -36,6 +36,8 @@ altitude rate 9, the two levels 2."""
 DENSE_STATE_FLOP = 86
 """Flop of one state on a step's dense output (``kernel_lockstep._dense_eval_lanes``): 14 per component
 (Horner in x and 1 − x, and the start state), x and 1 − x once."""
+BLAS_SPIN_S = 0.3
+"""Pause before each kernel run that follows a matrix multiply (see ``rows``)."""
 STEP_CONTROL_FLOP = 13
 """Flop per lane and step besides the tableau: the error norm's last 6 and the step-size factor 7."""
 
@@ -174,8 +176,12 @@ def rows(ctx: Context) -> list[Row]:
 
     # Flop rate: the kernel call's own time (without the frame conversions around it), each run paired
     # with a matrix multiply right after it, so that both see the same load on a shared machine.
+    # After a call OpenBLAS's threads spin for 2^28 clock ticks (~0.1 s) before they sleep
+    # (OpenMathLib/OpenBLAS#5171), and a kernel started in that time shares the cores with them: measured
+    # 1.5x slower right after a matmul, 1.0-1.15x after a 0.3 s pause. So each kernel run waits that out.
     kernel_s, peaks = [], []
     for _ in range(3 if ctx.quick else 5):
+        time.sleep(BLAS_SPIN_S)
         kernel_s.append(free_flight_ecef(r, v, WGS84).kernel_s)
         peaks.append(matmul_peak_flops(n=512 if ctx.quick else 2048, repeat=1))
     t_kernel = float(np.median(kernel_s))

@@ -56,11 +56,18 @@ _ERR_EXP = -1.0 / 8.0  # error estimator order 7
 
 
 @njit_inline
+def eighth_root(x):
+    """``x ** (1/8)`` as three square roots: a libm ``pow`` call keeps LLVM from vectorising the loop it
+    sits in, and square roots vectorise. Within a few ulp of ``pow``."""
+    return math.sqrt(math.sqrt(math.sqrt(x)))
+
+
+@njit_inline
 def err_pow(err):
-    """``err ** _ERR_EXP`` (the step-size controller's factor, err^(-1/8)) as three square roots and a
-    division: a libm ``pow`` call per step per trajectory cost the lockstep kernel ~6% of its time, and
-    square roots vectorise. Within a few ulp of ``pow``; both kernels use it, so they take the same steps."""
-    return 1.0 / math.sqrt(math.sqrt(math.sqrt(err)))
+    """``err ** _ERR_EXP`` (the step-size controller's factor, err^(-1/8)) as :func:`eighth_root` and a
+    division: a libm ``pow`` call per step per trajectory cost the lockstep kernel ~6% of its time. Within
+    a few ulp of ``pow``; both kernels use it, so they take the same steps."""
+    return 1.0 / eighth_root(err)
 
 # --- Columns of the per-trajectory control row ``ctrl``.
 C_AZIMUTH = 0  # launch azimuth (rad, from north, clockwise) used by the pitch-over
@@ -546,11 +553,11 @@ def _scaled_h1(h0, d1, d2, on_surface):
     if d1 <= 1e-15 and d2 <= 1e-15:
         return max(1e-6, h0 * 1e-3)
     if on_surface:
-        return (0.01 / max(d1, d2)) ** (1.0 / 8.0)
+        return eighth_root(0.01 / max(d1, d2))
     if d2 <= 1e-15 * d1:
         return 100.0 * h0  # no curvature seen: the first guess, to be corrected by the controller
     tau = d1 / d2
-    return tau * (0.01 * d2 / (d1 * d1)) ** (1.0 / 8.0)
+    return tau * eighth_root(0.01 * d2 / (d1 * d1))
 
 
 @njit

@@ -65,6 +65,10 @@ FLUSH = 256
 """Queued event steps that trigger the locating pass (a round adds about CHUNK / 11 steps per event kind:
 an ICBM-class flight takes ~11 steps); 192 and 384 measured no faster."""
 
+PREP = 256
+"""Trajectories taken on at a time (:func:`_prepare`): their first steps run as vector loops of this
+length rather than over the few lanes a round frees."""
+
 # Events a queued step crosses (bits).
 _F_IMPACT = 1
 _F_REENTRY = 2
@@ -328,54 +332,54 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
     Qn = np.empty(qcap, np.int64)
     Qflags = np.empty(qcap, np.int64)
     W = _work_arrays(qcap)
+    # Trajectories are taken on in blocks of PREP: their initial event values and first step sizes are
+    # formed for the whole block in vector loops (a round frees only about CHUNK / 11 lanes: loops that
+    # short ran scalar), and lanes are refilled from the block.
+    PY = np.empty((6, PREP))
+    PK = np.empty((2, 6, PREP))
+    PYt = np.empty((6, PREP))
+    Ph = np.empty(PREP)
+    Pg = np.empty((3, PREP))
+    Pbeta = np.empty(PREP)
+    Ph_re = np.empty(PREP)
+    Ph_imp = np.empty(PREP)
+    Pn = np.empty(PREP, np.int64)
+    p_next = 0
+    p_cnt = 0
     nq = 0
     next_n = lo
     m = 0
 
     while True:
-        # Refill the free lanes with the next trajectories: initial event values and first step size
-        # (scipy's rule, as in kernel).
-        j0 = m
-        while m < cap and next_n < hi:
-            while m < cap and next_n < hi:
-                n = next_n
-                next_n += 1
-                for e in range(N_EVENTS):
-                    ev_t[n, e] = np.nan
-                lane_id[m] = n
-                for i in range(6):
-                    Y[i, m] = y0[n, i]
-                t[m] = 0.0
-                steps[m] = 0
-                rejected[m] = 0
-                seen[m] = 0
-                beta[m] = ctrl[n, C_BETA]
-                h_re[m] = ctrl[n, C_H_REENTRY]
-                h_imp[m] = ctrl[n, C_H_IMPACT]
-                m += 1
-            # Event values of the new lanes (one vector loop); a trajectory that starts below the surface
-            # ends there, and the last lane takes its place.
-            _event_values_all(Y, h_re, h_imp, g, j0, m, a_e, f_e, omega)
-            k = j0
-            while k < m:
-                n = lane_id[k]
-                if g[2, k] < -1.0:
-                    status[n] = ST_BELOW_SURFACE
-                    t_end[n] = 0.0
-                    for i in range(6):
-                        y_end[n, i] = y0[n, i]
-                    n_steps[n] = 0
-                    m -= 1
-                    _move_lane(m, k, lane_id, t, h, beta, steps, rejected, seen, h_re, h_imp, Y, K, g)
-                    continue
-                ev_t[n, EV_BURNOUT] = 0.0
-                for i in range(6):
-                    ev_y[n, EV_BURNOUT, i] = y0[n, i]
-                k += 1
+        while m < cap:
+            if p_next == p_cnt:
+                if next_n >= hi:
+                    break
+                b_hi = min(hi, next_n + PREP)
+                p_cnt = _prepare(next_n, b_hi, y0, ctrl, earth, drag, rtol, atol, t_max, PY, PK, PYt, Ph, Pg,
+                                 Pbeta, Ph_re, Ph_imp, Pn, status, t_end, y_end, n_steps, ev_t, ev_y)
+                next_n = b_hi
+                p_next = 0
+                continue
+            p = p_next
+            p_next += 1
+            lane_id[m] = Pn[p]
+            for i in range(6):
+                Y[i, m] = PY[i, p]
+                K[0, i, m] = PK[0, i, p]
+            for r in range(3):
+                g[r, m] = Pg[r, p]
+            h[m] = Ph[p]
+            t[m] = 0.0
+            steps[m] = 0
+            rejected[m] = 0
+            seen[m] = 0
+            beta[m] = Pbeta[p]
+            h_re[m] = Ph_re[p]
+            h_imp[m] = Ph_imp[p]
+            m += 1
         if m == 0:
             break
-        if m > j0:
-            _first_steps(Y, K, Yt, h, g, j0, m, beta, earth, drag, rtol, atol, t_max)
 
         # One trial step of every live lane, stage by stage across lanes (generated, unrolled code).
         trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag, rtol, atol, e5v, e3v)
@@ -545,6 +549,54 @@ def _first_steps(Y, K, Yt, h, g, j0, m, beta, earth, drag, rtol, atol, t_max):
         d2 = math.sqrt(d2 / 6.0) / h[k]
         d1 = math.sqrt(d1 / 6.0)
         h[k] = min(100.0 * h[k], _scaled_h1(h[k], d1, d2, g[2, k] <= 0.0), t_max)
+
+
+@njit
+def _prepare(lo, hi, y0, ctrl, earth, drag, rtol, atol, t_max, PY, PK, PYt, Ph, Pg, Pbeta, Ph_re, Ph_imp, Pn,
+             status, t_end, y_end, n_steps, ev_t, ev_y):
+    """Take on trajectories ``lo..hi-1``: their start states, event values, K[0] and first step sizes in
+    entries 0.. of the block arrays ``P*`` (vector loops over the block). A trajectory that starts below
+    the surface ends there and takes no entry; returns the number of entries."""
+    a_e = earth[E_A]
+    f_e = earth[E_F]
+    omega = earth[E_OMEGA]
+    cnt = hi - lo
+    for j in range(cnt):
+        n = lo + j
+        for e in range(N_EVENTS):
+            ev_t[n, e] = np.nan
+        Pn[j] = n
+        for i in range(6):
+            PY[i, j] = y0[n, i]
+        Pbeta[j] = ctrl[n, C_BETA]
+        Ph_re[j] = ctrl[n, C_H_REENTRY]
+        Ph_imp[j] = ctrl[n, C_H_IMPACT]
+    _event_values_all(PY, Ph_re, Ph_imp, Pg, 0, cnt, a_e, f_e, omega)
+    c = 0
+    for j in range(cnt):
+        n = Pn[j]
+        if Pg[2, j] < -1.0:
+            status[n] = ST_BELOW_SURFACE
+            t_end[n] = 0.0
+            for i in range(6):
+                y_end[n, i] = y0[n, i]
+            n_steps[n] = 0
+            continue
+        ev_t[n, EV_BURNOUT] = 0.0
+        for i in range(6):
+            ev_y[n, EV_BURNOUT, i] = y0[n, i]
+        if c < j:
+            Pn[c] = n
+            for i in range(6):
+                PY[i, c] = PY[i, j]
+            for r in range(3):
+                Pg[r, c] = Pg[r, j]
+            Pbeta[c] = Pbeta[j]
+            Ph_re[c] = Ph_re[j]
+            Ph_imp[c] = Ph_imp[j]
+        c += 1
+    _first_steps(PY, PK, PYt, Ph, Pg, 0, c, Pbeta, earth, drag, rtol, atol, t_max)
+    return c
 
 
 @njit
