@@ -38,6 +38,9 @@ DENSE_STATE_FLOP = 86
 (Horner in x and 1 − x, and the start state), x and 1 − x once."""
 BLAS_SPIN_S = 0.3
 """Pause before each kernel run that follows a matrix multiply (see ``rows``)."""
+HERMITE_ITERATION_FLOP = 44
+"""Flop of one Newton iteration on the cubic Hermite first guess of an altitude event
+(``kernel.hermite_root``): x, x², x³ 3, the interpolant 19, its slope 20, the update 2."""
 STEP_CONTROL_FLOP = 13
 """Flop per lane and step besides the tableau: the error norm's last 6 and the step-size factor 7."""
 
@@ -70,7 +73,7 @@ def kernel_flops() -> dict[str, int]:
     # first step size (scipy's rule): two right-hand sides, two scaled norms of 6 components, a trial state
     first = 2 * RHS_FLOP + 6 * (8 + 9) + 12 + 10
     return {"step": step, "dense output": dense, "root-finder iteration": DENSE_STATE_FLOP + EVENT_FLOP,
-            "final state": DENSE_STATE_FLOP, "first step": first}
+            "Hermite iteration": HERMITE_ITERATION_FLOP, "final state": DENSE_STATE_FLOP, "first step": first}
 
 
 def flight_flops(batch) -> tuple[int, dict[str, int]]:
@@ -78,7 +81,8 @@ def flight_flops(batch) -> tuple[int, dict[str, int]]:
     per = kernel_flops()
     w = batch.kernel_work
     counts = {"step": int(batch.n_steps.sum()), "dense output": w["dense outputs"],
-              "root-finder iteration": w["root-finder iterations"], "final state": w["final states"],
+              "root-finder iteration": w["root-finder iterations"], "Hermite iteration": w["Hermite iterations"],
+              "final state": w["final states"],
               "first step": int(np.count_nonzero(batch.status != k.ST_BELOW_SURFACE))}
     return sum(per[key] * counts[key] for key in per), counts
 

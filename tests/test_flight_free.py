@@ -162,6 +162,9 @@ def test_lockstep_work_counters_match_the_steps_that_cross_events():
     assert 2 * n <= steps_with_events <= 3 * n
     assert lock.kernel_work["root-finder iterations"] >= np.count_nonzero(lock.impacted)
     assert lock.kernel_work["final states"] <= 3 * n
+    # Each located impact or reentry starts from the Hermite guess: one to eight iterations each.
+    altitude_events = np.count_nonzero(~np.isnan(lock.event_t_s[:, [k.EV_REENTRY, k.EV_IMPACT]]))
+    assert altitude_events <= lock.kernel_work["Hermite iterations"] <= 8 * altitude_events
 
 
 def test_lockstep_kernel_time_is_part_of_the_call():

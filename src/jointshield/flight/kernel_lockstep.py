@@ -78,7 +78,8 @@ _F_APOGEE = 4
 W_DENSE = 0  # dense outputs formed: queued steps (three right-hand sides and the interpolant each)
 W_ITERATIONS = 1  # root-finder iterations of items still searching: a dense-output state and event values
 W_FINAL_STATES = 2  # dense-output states at located events that were not in hand
-WORK_NAMES = ("dense outputs", "root-finder iterations", "final states")
+W_HERMITE = 3  # Newton iterations on the cubic Hermite first guess of altitude events (items still in it)
+WORK_NAMES = ("dense outputs", "root-finder iterations", "final states", "Hermite iterations")
 
 # Event items: one per (queued step, event) being located.
 _ACTIVE = 0  # still iterating
@@ -132,7 +133,7 @@ def _locate_altitude_lanes(m, Y, F, h, g_a, g_b, hdot_a, hdot_b, level, tau, y_e
                            a_e, f_e, omega, t_tol):
     """:func:`kernel._locate_altitude` for ``m`` items at once: each item runs the same iterations as there,
     the dense output and the event functions of all items evaluated together (vectorised)."""
-    _hermite_roots(m, h, g_a, g_b, hdot_a, hdot_b, tau, a)
+    n_hermite = _hermite_roots(m, h, g_a, g_b, hdot_a, hdot_b, tau, a)
     for q in range(m):
         a[q] = 0.0
         b[q] = h[q]
@@ -168,18 +169,22 @@ def _locate_altitude_lanes(m, Y, F, h, g_a, g_b, hdot_a, hdot_b, level, tau, y_e
             if done:
                 state[q] = _NEED_Y
                 n_active -= 1
-    return n_iter, _final_states(m, tau, h, Y, F, Yv, y_ev, state)
+    return n_iter, _final_states(m, tau, h, Y, F, Yv, y_ev, state), n_hermite
 
 
 @njit
 def _hermite_roots(m, h, g_a, g_b, hdot_a, hdot_b, tau, alive):
     """:func:`kernel.hermite_root` of ``m`` items at once, the same iterations and arithmetic in a loop
-    without early exits (an item that would have stopped keeps its value), so that it vectorises."""
+    without early exits (an item that would have stopped keeps its value), so that it vectorises.
+    Returns the number of iterations :func:`kernel.hermite_root` runs for these items (the one that
+    stops an item included), for the flop count."""
     for q in range(m):
         tau[q] = h[q] * g_a[q] / (g_a[q] - g_b[q])
         alive[q] = 1.0
+    n_alive = 0.0
     for _ in range(8):
         for q in range(m):
+            n_alive += alive[q]
             hq = h[q]
             t0 = tau[q]
             x = t0 / hq
@@ -197,6 +202,7 @@ def _hermite_roots(m, h, g_a, g_b, hdot_a, hdot_b, tau, alive):
             ok = alive[q] != 0.0 and dp != 0.0 and nxt > 0.0 and nxt < hq
             tau[q] = nxt if ok else t0
             alive[q] = 1.0 if ok else 0.0
+    return int(n_alive)
 
 
 @njit
@@ -389,17 +395,22 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
 
         # Per lane: accept or reject, and the events an accepted step crosses.
         _classify(m, steps, max_steps, h, t, err, ep, g, gn, seen, rejected, flags)
+        # The lanes whose step crosses an event, without a branch per lane (which lanes they are is
+        # unpredictable: a mispredicted branch each); stopped lanes are rare.
         n_ev = 0
+        n_stop = 0
         for k in range(m):
             f = flags[k]
-            if f > 0:
-                ev_lane[n_ev] = k
-                n_ev += 1
-            elif f == _STOP:
-                n = lane_id[k]
-                status[n] = ST_MAX_STEPS
-                _finish(k, n, t, Y, t_end, y_end, n_steps, steps)
-                lane_id[k] = -1  # flags stays _STOP (< 0): the lane neither advances nor is queued
+            ev_lane[n_ev] = k
+            n_ev += 1 if f > 0 else 0
+            n_stop += 1 if f == _STOP else 0
+        if n_stop > 0:
+            for k in range(m):
+                if flags[k] == _STOP:
+                    n = lane_id[k]
+                    status[n] = ST_MAX_STEPS
+                    _finish(k, n, t, Y, t_end, y_end, n_steps, steps)
+                    lane_id[k] = -1  # flags stays _STOP (< 0): the lane neither advances nor is queued
 
         # Queue the steps that cross events (before the lanes move on).
         if n_ev > 0:
@@ -407,25 +418,26 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
                   Qbeta, Qt, Qg, Qgn, Qlevel, Qn, Qflags)
             nq += n_ev
 
-        # Lanes whose accepted step does not end the flight move on (vector loops), ...
-        _advance(m, flags, t, h, err, ep, rejected, Y, Yn, K, g, gn)
-        # ... and per lane: done at the impact or at t_max.
-        for k in range(m):
-            f = flags[k]
-            if f < 0:
-                continue
-            n = lane_id[k]
-            if f & _F_IMPACT:
+        # Lanes whose accepted step does not end the flight move on (vector loops; the next step is
+        # cut at t_max), ...
+        n_tmax = _advance(m, flags, t, h, err, ep, rejected, Y, Yn, K, g, gn, t_max)
+        # ... the lanes that hit the ground are done (their impact is located from the queue), ...
+        for j in range(n_ev):
+            k = ev_lane[j]
+            if flags[k] & _F_IMPACT:
+                n = lane_id[k]
                 status[n] = ST_IMPACT
                 n_steps[n] = steps[k]
                 lane_id[k] = -1
-                continue
-            if t[k] >= t_max:
-                status[n] = ST_TMAX
-                _finish(k, n, t, Y, t_end, y_end, n_steps, steps)
-                lane_id[k] = -1
-            elif t[k] + h[k] > t_max:
-                h[k] = t_max - t[k]
+        # ... and so are those that reached t_max (rare).
+        if n_tmax > 0:
+            for k in range(m):
+                f = flags[k]
+                if f >= 0 and (f & _F_IMPACT) == 0 and t[k] >= t_max:
+                    n = lane_id[k]
+                    status[n] = ST_TMAX
+                    _finish(k, n, t, Y, t_end, y_end, n_steps, steps)
+                    lane_id[k] = -1
 
         if nq >= FLUSH:
             _work_off(nq, QY, QYn, QK, QF, Qh, Qbeta, Qt, Qg, Qgn, Qlevel, Qn, Qflags, W, earth, drag, t_end,
@@ -488,18 +500,23 @@ def _classify(m, steps, max_steps, h, t, err, ep, g, gn, seen, rejected, flags):
 
 
 @njit
-def _advance(m, flags, t, h, err, ep, rejected, Y, Yn, K, g, gn):
+def _advance(m, flags, t, h, err, ep, rejected, Y, Yn, K, g, gn, t_max):
     """Advance every lane whose step was accepted and does not end at the impact (``flags`` ≥ 0 without
-    the impact bit): time, state, first stage (FSAL), event values and the next step size. Time, size and
-    flag are selects over all lanes (a vector loop); the state moves by unconditional copies."""
+    the impact bit): time, state, first stage (FSAL), event values and the next step size, cut so as not
+    to pass ``t_max``. Time, size and flag are selects over all lanes (a vector loop); the state moves by
+    unconditional copies. Returns the number of advanced lanes that have reached ``t_max``."""
+    n_tmax = 0
     for k in range(m):
         f = flags[k]
         go = f >= 0 and (f & _F_IMPACT) == 0
         e = err[k]
         factor = _MAX_FACTOR if e == 0.0 else min(_MAX_FACTOR, _SAFETY * ep[k])
         factor = min(1.0, factor) if rejected[k] != 0 else factor
-        t[k] = t[k] + h[k] if go else t[k]
-        h[k] = h[k] * factor if go else h[k]
+        tk = t[k] + h[k] if go else t[k]
+        hk = h[k] * factor if go else h[k]
+        t[k] = tk
+        h[k] = t_max - tk if go and tk < t_max and tk + hk > t_max else hk
+        n_tmax += 1 if go and tk >= t_max else 0
         rejected[k] = 0 if go else rejected[k]
     # Lanes that stay put get their own state as the trial state, so that one unconditional copy (a
     # vector loop; a select per lane compiled to scalar code) moves every lane on.
@@ -519,6 +536,7 @@ def _advance(m, flags, t, h, err, ep, rejected, Y, Yn, K, g, gn):
     for r in range(3):
         for k in range(m):
             g[r, k] = gn[r, k]
+    return n_tmax
 
 
 @njit
@@ -664,10 +682,12 @@ def _work_off(nq, QY, QYn, QK, QF, Qh, Qbeta, Qt, Qg, Qgn, Qlevel, Qn, Qflags, W
             Ihda[q] = Qg[0, e]
             Ihdb[q] = Qgn[0, e]
             Ilevel[q] = Qlevel[1 - kind, e]
-        n_iter, n_final = _locate_altitude_lanes(cnt, IY, IF, Ih, Iga, Igb, Ihda, Ihdb, Ilevel, Itau, Iyev, IYv,
-                                                 Ihdv, Igv, Ia, Ib, Istate, a_e, f_e, omega, T_TOL_EVENT_S)
+        n_iter, n_final, n_hermite = _locate_altitude_lanes(cnt, IY, IF, Ih, Iga, Igb, Ihda, Ihdb, Ilevel, Itau,
+                                                            Iyev, IYv, Ihdv, Igv, Ia, Ib, Istate, a_e, f_e, omega,
+                                                            T_TOL_EVENT_S)
         work[W_ITERATIONS] += n_iter
         work[W_FINAL_STATES] += n_final
+        work[W_HERMITE] += n_hermite
         for q in range(cnt):
             e = src[q]
             n = Qn[e]
