@@ -177,3 +177,20 @@ def test_lockstep_kernel_time_is_part_of_the_call():
     whole_s = time.perf_counter() - t0
     assert 0.0 < batch.kernel_s < whole_s
     assert free_flight_ecef(r[:2], v[:2], WGS84, record_steps=50).kernel_s is None
+
+
+def test_start_states_are_the_ecef_to_eci_conversion_at_time_zero():
+    # free_flight_ecef converts its start states in one compiled pass; it must give what the frames
+    # module gives at angle 0, to the bit.
+    from jointshield.earth.frames import ecef_to_eci
+    from jointshield.flight import kernel_lockstep as kl
+
+    rng = np.random.default_rng(5)
+    n = 1000
+    r, v = burnout_state_ecef(np.deg2rad(rng.uniform(-90, 90, n)), np.deg2rad(rng.uniform(-180, 180, n)),
+                              rng.uniform(-1e3, 3e5, n), rng.uniform(0, 7200, n), np.deg2rad(rng.uniform(-30, 90, n)),
+                              rng.uniform(0, 2 * np.pi, n), WGS84)
+    ri, vi = ecef_to_eci(r, v, np.zeros(n), 0.0, WGS84.omega_rad_s)
+    y0 = np.empty((n, 6))
+    kl.start_states_eci(np.ascontiguousarray(r), np.ascontiguousarray(v), WGS84.omega_rad_s, y0)
+    np.testing.assert_array_equal(y0, np.hstack([ri, vi]))

@@ -274,15 +274,16 @@ def free_flight_ecef(r_ecef_m, v_ecef_m_s, model: EarthModel, *, beta_kg_m2=np.i
     """Fly N states given in ECEF (position (N, 3) m, Earth-relative velocity (N, 3) m/s) to impact."""
     r = np.atleast_2d(np.asarray(r_ecef_m, float))
     v = np.atleast_2d(np.asarray(v_ecef_m_s, float))
+    # Every trajectory starts at its own time 0, where the ECI frame coincides with ECEF: one pass writes
+    # the kernel's (N, 6) start states (for 100,000 states 2.6 ms less than ecef_to_eci and a stack).
+    r, v = (np.ascontiguousarray(a) for a in np.broadcast_arrays(r, v))
     n = r.shape[0]
-    # Every trajectory starts at its own time 0: one rotation angle for all (a scalar time; an array of
-    # zeros took three times as long, for the same numbers).
-    ri, vi = ecef_to_eci(r, v, 0.0, 0.0, model.omega_rad_s)
+    y0 = np.empty((n, 6))
+    kl.start_states_eci(r, v, model.omega_rad_s, y0)
     ctrl = np.zeros((n, k.N_CTRL))
     ctrl[:, k.C_BETA] = beta_kg_m2
     ctrl[:, k.C_H_IMPACT] = impact_alt_m
     ctrl[:, k.C_H_REENTRY] = reentry_alt_m
-    y0 = np.hstack([ri, vi])
     if record_steps == 0:
         return _run_lockstep(y0, ctrl, model, t_max_s, rtol, atol, max_steps)
     breaks = np.full((n, 1), np.inf)
