@@ -36,13 +36,13 @@ altitude rate 9, the two levels 2."""
 DENSE_STATE_FLOP = 86
 """Flop of one state on a step's dense output (``kernel_lockstep._dense_eval_lanes``): 14 per component
 (Horner in x and 1 − x, and the start state), x and 1 − x once."""
-BLAS_SPIN_S = 0.3
-"""Pause before each kernel run that follows a matrix multiply (see ``rows``)."""
 HERMITE_ITERATION_FLOP = 44
 """Flop of one Newton iteration on the cubic Hermite first guess of an altitude event
 (``kernel.hermite_root``): x, x², x³ 3, the interpolant 19, its slope 20, the update 2."""
 STEP_CONTROL_FLOP = 13
 """Flop per lane and step besides the tableau: the error norm's last 6 and the step-size factor 7."""
+BLAS_SPIN_S = 0.3
+"""Pause before each kernel run that follows a matrix multiply (see ``rows``)."""
 
 
 def kernel_flops() -> dict[str, int]:

@@ -40,7 +40,7 @@ def source() -> str:
         out += ["    for i in range(6):",
                 "        for q in range(m):",
                 f"            Yt[i, q] = Y[i, q] + h[q] * ({_sum(dop.A[s, :s], 16)})",
-                f"    rhs_lanes(Yt, K[{s}], 0, m, beta, earth, drag)"]
+                f"    rhs_lanes(Yt, K[{s}], m, beta, earth, drag)"]
     out += ["    for q in range(m):",
             "        e5[q] = 0.0",
             "        e3[q] = 0.0",
@@ -53,7 +53,7 @@ def source() -> str:
             f"            a3 = ({_sum(dop.E3, 18)})",
             "            e5[q] += (a5 * inv_sc) ** 2",
             "            e3[q] += (a3 * inv_sc) ** 2",
-            f"    rhs_lanes(Yn, K[{NS}], 0, m, beta, earth, drag)",
+            f"    rhs_lanes(Yn, K[{NS}], m, beta, earth, drag)",
             "",
             "",
             "@njit",
@@ -64,7 +64,7 @@ def source() -> str:
         out += ["    for i in range(6):",
                 "        for q in range(m):",
                 f"            Yt[i, q] = Y[i, q] + h[q] * ({_sum(dop.A[s, :s], 16)})",
-                f"    rhs_lanes(Yt, K[{s}], 0, m, beta, earth, drag)"]
+                f"    rhs_lanes(Yt, K[{s}], m, beta, earth, drag)"]
     out += ["    for i in range(6):",
             "        for q in range(m):",
             "            dy = Yn[i, q] - Y[i, q]",

@@ -12,36 +12,36 @@ def trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag, rtol, atol, e5, e3):
     for i in range(6):
         for q in range(m):
             Yt[i, q] = Y[i, q] + h[q] * (0.05260015195876773 * K[0, i, q])
-    rhs_lanes(Yt, K[1], 0, m, beta, earth, drag)
+    rhs_lanes(Yt, K[1], m, beta, earth, drag)
     for i in range(6):
         for q in range(m):
             Yt[i, q] = Y[i, q] + h[q] * (0.0197250569845379 * K[0, i, q] +
                 0.0591751709536137 * K[1, i, q])
-    rhs_lanes(Yt, K[2], 0, m, beta, earth, drag)
+    rhs_lanes(Yt, K[2], m, beta, earth, drag)
     for i in range(6):
         for q in range(m):
             Yt[i, q] = Y[i, q] + h[q] * (0.02958758547680685 * K[0, i, q] +
                 0.08876275643042054 * K[2, i, q])
-    rhs_lanes(Yt, K[3], 0, m, beta, earth, drag)
+    rhs_lanes(Yt, K[3], m, beta, earth, drag)
     for i in range(6):
         for q in range(m):
             Yt[i, q] = Y[i, q] + h[q] * (0.2413651341592667 * K[0, i, q] +
                 -0.8845494793282861 * K[2, i, q] +
                 0.924834003261792 * K[3, i, q])
-    rhs_lanes(Yt, K[4], 0, m, beta, earth, drag)
+    rhs_lanes(Yt, K[4], m, beta, earth, drag)
     for i in range(6):
         for q in range(m):
             Yt[i, q] = Y[i, q] + h[q] * (0.037037037037037035 * K[0, i, q] +
                 0.17082860872947386 * K[3, i, q] +
                 0.12546768756682242 * K[4, i, q])
-    rhs_lanes(Yt, K[5], 0, m, beta, earth, drag)
+    rhs_lanes(Yt, K[5], m, beta, earth, drag)
     for i in range(6):
         for q in range(m):
             Yt[i, q] = Y[i, q] + h[q] * (0.037109375 * K[0, i, q] +
                 0.17025221101954405 * K[3, i, q] +
                 0.06021653898045596 * K[4, i, q] +
                 -0.017578125 * K[5, i, q])
-    rhs_lanes(Yt, K[6], 0, m, beta, earth, drag)
+    rhs_lanes(Yt, K[6], m, beta, earth, drag)
     for i in range(6):
         for q in range(m):
             Yt[i, q] = Y[i, q] + h[q] * (0.03709200011850479 * K[0, i, q] +
@@ -49,7 +49,7 @@ def trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag, rtol, atol, e5, e3):
                 0.10726203044637328 * K[4, i, q] +
                 -0.015319437748624402 * K[5, i, q] +
                 0.008273789163814023 * K[6, i, q])
-    rhs_lanes(Yt, K[7], 0, m, beta, earth, drag)
+    rhs_lanes(Yt, K[7], m, beta, earth, drag)
     for i in range(6):
         for q in range(m):
             Yt[i, q] = Y[i, q] + h[q] * (0.6241109587160757 * K[0, i, q] +
@@ -58,7 +58,7 @@ def trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag, rtol, atol, e5, e3):
                 27.59209969944671 * K[5, i, q] +
                 20.154067550477894 * K[6, i, q] +
                 -43.48988418106996 * K[7, i, q])
-    rhs_lanes(Yt, K[8], 0, m, beta, earth, drag)
+    rhs_lanes(Yt, K[8], m, beta, earth, drag)
     for i in range(6):
         for q in range(m):
             Yt[i, q] = Y[i, q] + h[q] * (0.47766253643826434 * K[0, i, q] +
@@ -68,7 +68,7 @@ def trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag, rtol, atol, e5, e3):
                 15.279233632882423 * K[6, i, q] +
                 -33.28821096898486 * K[7, i, q] +
                 -0.020331201708508627 * K[8, i, q])
-    rhs_lanes(Yt, K[9], 0, m, beta, earth, drag)
+    rhs_lanes(Yt, K[9], m, beta, earth, drag)
     for i in range(6):
         for q in range(m):
             Yt[i, q] = Y[i, q] + h[q] * (-0.9371424300859873 * K[0, i, q] +
@@ -79,7 +79,7 @@ def trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag, rtol, atol, e5, e3):
                 22.739487099350505 * K[7, i, q] +
                 2.4936055526796523 * K[8, i, q] +
                 -3.0467644718982196 * K[9, i, q])
-    rhs_lanes(Yt, K[10], 0, m, beta, earth, drag)
+    rhs_lanes(Yt, K[10], m, beta, earth, drag)
     for i in range(6):
         for q in range(m):
             Yt[i, q] = Y[i, q] + h[q] * (2.273310147516538 * K[0, i, q] +
@@ -91,7 +91,7 @@ def trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag, rtol, atol, e5, e3):
                 -8.87285693353063 * K[8, i, q] +
                 12.360567175794303 * K[9, i, q] +
                 0.6433927460157636 * K[10, i, q])
-    rhs_lanes(Yt, K[11], 0, m, beta, earth, drag)
+    rhs_lanes(Yt, K[11], m, beta, earth, drag)
     for q in range(m):
         e5[q] = 0.0
         e3[q] = 0.0
@@ -125,7 +125,7 @@ def trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag, rtol, atol, e5, e3):
                   0.02265179219836082 * K[11, i, q])
             e5[q] += (a5 * inv_sc) ** 2
             e3[q] += (a3 * inv_sc) ** 2
-    rhs_lanes(Yn, K[12], 0, m, beta, earth, drag)
+    rhs_lanes(Yn, K[12], m, beta, earth, drag)
 
 
 @njit
@@ -142,7 +142,7 @@ def dense_lanes(Y, Yn, K, h, Yt, F, m, beta, earth, drag):
                 0.00820105229563469 * K[10, i, q] +
                 0.007567897660545699 * K[11, i, q] +
                 -0.008298 * K[12, i, q])
-    rhs_lanes(Yt, K[13], 0, m, beta, earth, drag)
+    rhs_lanes(Yt, K[13], m, beta, earth, drag)
     for i in range(6):
         for q in range(m):
             Yt[i, q] = Y[i, q] + h[q] * (0.03183464816350214 * K[0, i, q] +
@@ -153,7 +153,7 @@ def dense_lanes(Y, Yn, K, h, Yt, F, m, beta, earth, drag):
                 0.0003825710908356584 * K[11, i, q] +
                 -0.00034046500868740456 * K[12, i, q] +
                 0.1413124436746325 * K[13, i, q])
-    rhs_lanes(Yt, K[14], 0, m, beta, earth, drag)
+    rhs_lanes(Yt, K[14], m, beta, earth, drag)
     for i in range(6):
         for q in range(m):
             Yt[i, q] = Y[i, q] + h[q] * (-0.42889630158379194 * K[0, i, q] +
@@ -164,7 +164,7 @@ def dense_lanes(Y, Yn, K, h, Yt, F, m, beta, earth, drag):
                 -0.0013990241651590145 * K[12, i, q] +
                 2.9475147891527724 * K[13, i, q] +
                 -9.15095847217987 * K[14, i, q])
-    rhs_lanes(Yt, K[15], 0, m, beta, earth, drag)
+    rhs_lanes(Yt, K[15], m, beta, earth, drag)
     for i in range(6):
         for q in range(m):
             dy = Yn[i, q] - Y[i, q]

@@ -15,13 +15,13 @@ from .kernel import E_A, E_F, E_J2, E_MU, E_OMEGA
 
 
 @njit_inline
-def rhs_lanes(Y, out, j0, m, beta, earth, has_drag):
-    """Time derivative for lanes ``j0..m-1`` of ``Y (6, ·)`` into ``out (6, ·)``: gravity, and drag where
+def rhs_lanes(Y, out, m, beta, earth, has_drag):
+    """Time derivative for lanes ``0..m-1`` of ``Y (6, ·)`` into ``out (6, ·)``: gravity, and drag where
     ``has_drag`` (a finite ballistic coefficient on an Earth with an atmosphere)."""
     mu = earth[E_MU]
     j2 = earth[E_J2]
     re = earth[E_A]
-    for lane in range(j0, m):
+    for lane in range(m):
         ax, ay, az = gravity_xyz(Y[0, lane], Y[1, lane], Y[2, lane], mu, j2, re)
         out[0, lane] = Y[3, lane]
         out[1, lane] = Y[4, lane]
@@ -31,7 +31,7 @@ def rhs_lanes(Y, out, j0, m, beta, earth, has_drag):
         out[5, lane] = az
     if has_drag:
         omega = earth[E_OMEGA]
-        for lane in range(j0, m):
+        for lane in range(m):
             b = beta[lane]
             if not (b > 0.0 and b < np.inf):
                 continue

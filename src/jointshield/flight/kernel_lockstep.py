@@ -397,7 +397,7 @@ def _worker(lo, hi, y0, ctrl, earth, t_max, rtol, atol, max_steps, status, t_end
         trial_step_lanes(Y, K, h, Yt, Yn, m, beta, earth, drag, rtol, atol, e5v, e3v)
         _errors(m, h, e5v, e3v, err, ep)
         # Exact event functions at every trial state, lane loop innermost (no library calls: vectorised).
-        _event_values_all(Yn, h_re, h_imp, gn, 0, m, a_e, f_e, omega)
+        _event_values_all(Yn, h_re, h_imp, gn, m, a_e, f_e, omega)
 
         # Per lane: accept or reject, and the events an accepted step crosses.
         _classify(m, steps, max_steps, h, t, err, ep, g, gn, seen, rejected, flags)
@@ -546,10 +546,10 @@ def _advance(m, flags, t, h, err, ep, rejected, Y, Yn, K, g, gn, t_max):
 
 
 @njit
-def _first_steps(Y, K, Yt, h, g, j0, m, beta, earth, drag, rtol, atol, t_max):
-    """K[0] and the first step size of the new lanes ``j0..m-1`` (scipy's rule, as in kernel)."""
-    rhs_lanes(Y, K[0], j0, m, beta, earth, drag)
-    for k in range(j0, m):
+def _first_steps(Y, K, Yt, h, g, m, beta, earth, drag, rtol, atol, t_max):
+    """K[0] and the first step size of entries 0..m-1 (scipy's rule, as in kernel)."""
+    rhs_lanes(Y, K[0], m, beta, earth, drag)
+    for k in range(m):
         d0 = 0.0
         d1 = 0.0
         for i in range(6):
@@ -560,10 +560,10 @@ def _first_steps(Y, K, Yt, h, g, j0, m, beta, earth, drag, rtol, atol, t_max):
         d1 = math.sqrt(d1 / 6.0)
         h[k] = min(1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1, t_max)
     for i in range(6):
-        for k in range(j0, m):
+        for k in range(m):
             Yt[i, k] = Y[i, k] + h[k] * K[0, i, k]
-    rhs_lanes(Yt, K[1], j0, m, beta, earth, drag)
-    for k in range(j0, m):
+    rhs_lanes(Yt, K[1], m, beta, earth, drag)
+    for k in range(m):
         d2 = 0.0
         d1 = 0.0
         for i in range(6):
@@ -595,7 +595,7 @@ def _prepare(lo, hi, y0, ctrl, earth, drag, rtol, atol, t_max, PY, PK, PYt, Ph, 
         Pbeta[j] = ctrl[n, C_BETA]
         Ph_re[j] = ctrl[n, C_H_REENTRY]
         Ph_imp[j] = ctrl[n, C_H_IMPACT]
-    _event_values_all(PY, Ph_re, Ph_imp, Pg, 0, cnt, a_e, f_e, omega)
+    _event_values_all(PY, Ph_re, Ph_imp, Pg, cnt, a_e, f_e, omega)
     c = 0
     for j in range(cnt):
         n = Pn[j]
@@ -619,7 +619,7 @@ def _prepare(lo, hi, y0, ctrl, earth, drag, rtol, atol, t_max, PY, PK, PYt, Ph, 
             Ph_re[c] = Ph_re[j]
             Ph_imp[c] = Ph_imp[j]
         c += 1
-    _first_steps(PY, PK, PYt, Ph, Pg, 0, c, Pbeta, earth, drag, rtol, atol, t_max)
+    _first_steps(PY, PK, PYt, Ph, Pg, c, Pbeta, earth, drag, rtol, atol, t_max)
     return c
 
 
@@ -775,10 +775,10 @@ def _work_arrays(n):
 
 
 @njit
-def _event_values_all(Yn, h_re, h_imp, gn, j0, m, a_e, f_e, omega):
-    """Exact event functions at the states ``Yn`` of lanes j0..m-1 (a function of its own so that LLVM sees
+def _event_values_all(Yn, h_re, h_imp, gn, m, a_e, f_e, omega):
+    """Exact event functions at the states ``Yn`` of lanes 0..m-1 (a function of its own so that LLVM sees
     a plain loop over a few arrays and vectorises it)."""
-    for k in range(j0, m):
+    for k in range(m):
         gn[0, k], gn[1, k], gn[2, k] = event_values_xyz(Yn[0, k], Yn[1, k], Yn[2, k], Yn[3, k], Yn[4, k],
                                                         Yn[5, k], h_re[k], h_imp[k], a_e, f_e, omega)
 
